@@ -1,0 +1,127 @@
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import type { Config } from './config/index.js';
+import type { Database } from './db/index.js';
+import { identifyCaller } from './http/authenticate.js';
+import { createConnectionTracker } from './http/connection-tracker.js';
+import { defineRoute, mountRoutes, type RouteDefinition } from './http/define-route.js';
+import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import './http/express-augment.js';
+import { buildOpenApiDocument } from './http/openapi.js';
+import { createLimiter } from './http/rate-limit.js';
+import { requestId } from './http/request-id.js';
+import type { Logger } from './lib/logger.js';
+import { buildServices, type Services } from './services.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { experimentRoutes } from './modules/experiments/experiments.routes.js';
+import { systemRoutes } from './modules/system/system.routes.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  /** Prebuilt services (tests may pass their own); built from config and db when absent. */
+  services?: Services;
+}
+
+const API_INFO = {
+  title: 'LLM Response Quality Analyzer API',
+  description: 'API for LLM response quality analysis',
+};
+
+/** The express application, without `listen` — used by the server and by tests on port 0. */
+export function createApp(deps: AppDeps): Express {
+  const { config, logger } = deps;
+  const tracker = createConnectionTracker();
+  const services = deps.services ?? buildServices(deps, tracker.count);
+  const info = { ...API_INFO, version: config.version };
+
+  const listRoutes = () => routes;
+  const routes: RouteDefinition[] = [
+    ...systemRoutes(services.health, info, listRoutes),
+    defineRoute({
+      method: 'get',
+      path: '/openapi.json',
+      summary: 'OpenAPI 3 description of this API, generated from its validation schemas',
+      tags: ['system'],
+      auth: false,
+      response: { status: 200, description: 'OpenAPI document', envelope: false },
+      handler: async ({ res }) => {
+        res.json(openApiDocument);
+      },
+    }),
+    ...authRoutes(services.auth),
+    ...experimentRoutes(services.experiments),
+  ];
+  const openApiDocument = buildOpenApiDocument(routes, info);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(requestId);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req) => (req as express.Request).id,
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      autoLogging: { ignore: (req) => req.url === '/api/health' },
+      // One compact line per request; headers (and any credentials in them) stay out of logs.
+      serializers: {
+        req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+          remote: req.remoteAddress,
+        }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+    }),
+  );
+  app.use(
+    helmet({
+      // Self-hosted installs often run on plain HTTP inside a LAN; forcing https sub-requests
+      // would break the docs UI there.
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    }),
+  );
+  app.use(
+    cors({
+      origin: config.corsOrigin,
+      exposedHeaders: [
+        'X-Request-Id',
+        'RateLimit-Limit',
+        'RateLimit-Remaining',
+        'RateLimit-Reset',
+        'Retry-After',
+      ],
+    }),
+  );
+  app.use(express.json({ limit: '1mb' }));
+  app.use(tracker.middleware);
+  app.use(identifyCaller(services.auth));
+  if (config.rateLimit.enabled) {
+    app.use(
+      '/api',
+      createLimiter({
+        name: 'general',
+        windowMs: config.rateLimit.windowMs,
+        anonymousMax: config.rateLimit.anonymousMax,
+        userMax: config.rateLimit.userMax,
+        // Load-balancer probes hit health constantly; they must never be throttled.
+        skip: (path) => path === '/health',
+      }),
+    );
+  }
+
+  const api = express.Router();
+  api.use('/docs/ui', swaggerUi.serve, swaggerUi.setup(openApiDocument as swaggerUi.JsonObject));
+  mountRoutes(api, routes);
+  app.use('/api', api);
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

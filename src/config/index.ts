@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
+import { normaliseDialect, parseDatabaseUrl, type DatabaseTarget } from './database-url.js';
+import { EnvSchema } from './env.schema.js';
+
+export type { DatabaseTarget, DbDialect } from './database-url.js';
+
+/** A placeholder secret that lets development start; production refuses it. */
+export const DEV_JWT_SECRET = 'dev-only-secret-change-me-before-production';
+
+/** Thrown when the environment is invalid; the message names each variable and what it expects. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** The typed, validated configuration every other module receives. */
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  version: string;
+  host: string;
+  port: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Express `trust proxy` setting: false, true, a hop count or a list of addresses. */
+  trustProxy: boolean | number | string;
+  database: DatabaseTarget & { poolMax: number; logging: boolean };
+  redisUrl?: string;
+  jwt: { secret: string; expiresInSeconds: number };
+  /** `'*'` or an explicit list of allowed origins. */
+  corsOrigin: '*' | string[];
+  rateLimit: {
+    enabled: boolean;
+    windowMs: number;
+    /** Requests per window for a client that is not authenticated, counted per IP. */
+    anonymousMax: number;
+    /** Requests per window for an authenticated user, counted per user. */
+    userMax: number;
+  };
+  llm: { defaultProvider: string; defaultModel: string };
+}
+
+function readPackageVersion(): string {
+  const pkgUrl = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(pkgUrl, 'utf8')) as { version: string }).version;
+}
+
+function formatIssues(issues: z.core.$ZodIssue[], env: Record<string, string | undefined>): string {
+  return issues
+    .map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      const got = env[name];
+      return `  ${name}: ${issue.message}${got === undefined ? '' : ` (got "${got}")`}`;
+    })
+    .join('\n');
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false' || value === '') return false;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+function resolveDatabase(env: z.infer<typeof EnvSchema>): DatabaseTarget | string {
+  if (env.DATABASE_URL) {
+    const parsed = parseDatabaseUrl(env.DATABASE_URL);
+    return 'error' in parsed ? `  DATABASE_URL: ${parsed.error}` : parsed;
+  }
+  const dialect = env.DB_DIALECT ? normaliseDialect(env.DB_DIALECT) : 'sqlite';
+  if (!dialect) {
+    return `  DB_DIALECT: expected sqlite, postgres, mysql or mariadb (got "${env.DB_DIALECT}")`;
+  }
+  if (dialect === 'sqlite') return { dialect, storage: env.DB_STORAGE };
+  return {
+    dialect,
+    host: env.DB_HOST,
+    port: env.DB_PORT ?? (dialect === 'postgres' ? 5432 : 3306),
+    name: env.DB_NAME,
+    user: env.DB_USER,
+    password: env.DB_PASSWORD,
+  };
+}
+
+/**
+ * Validates an environment (normally `process.env`) into a {@link Config}.
+ * @throws ConfigError listing every invalid variable.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings mean "unset" so that a blank line in .env does not defeat a default.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const result = EnvSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(`Invalid configuration:\n${formatIssues(result.error.issues, env)}`);
+  }
+  const e = result.data;
+  const problems: string[] = [];
+
+  const database = resolveDatabase(e);
+  if (typeof database === 'string') problems.push(database);
+
+  const secret = e.JWT_SECRET ?? DEV_JWT_SECRET;
+  if (e.NODE_ENV === 'production') {
+    if (!e.JWT_SECRET || e.JWT_SECRET === DEV_JWT_SECRET) {
+      problems.push('  JWT_SECRET: must be set to your own secret when NODE_ENV=production');
+    } else if (e.JWT_SECRET.length < 32) {
+      problems.push('  JWT_SECRET: expected at least 32 characters when NODE_ENV=production');
+    }
+  }
+  if (problems.length > 0 || typeof database === 'string') {
+    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+
+  return {
+    env: e.NODE_ENV,
+    version: readPackageVersion(),
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    database: { ...database, poolMax: e.DB_POOL_MAX, logging: e.DB_LOGGING },
+    ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
+    jwt: { secret, expiresInSeconds: e.JWT_EXPIRES_IN },
+    corsOrigin:
+      e.CORS_ORIGIN.trim() === '*'
+        ? '*'
+        : e.CORS_ORIGIN.split(',')
+            .map((o) => o.trim())
+            .filter(Boolean),
+    rateLimit: {
+      enabled: e.RATE_LIMIT_ENABLED,
+      windowMs: e.RATE_LIMIT_WINDOW_MS,
+      anonymousMax: e.RATE_LIMIT_MAX,
+      userMax: e.RATE_LIMIT_USER_MAX,
+    },
+    llm: { defaultProvider: e.LLM_DEFAULT_PROVIDER, defaultModel: e.LLM_DEFAULT_MODEL },
+  };
+}
+
+/** Loads `.env` when present (never overriding real variables), then validates `process.env`. */
+export async function loadConfigFromProcess(): Promise<Config> {
+  const { config: loadDotenv } = await import('dotenv');
+  loadDotenv({ quiet: true });
+  return loadConfig(process.env);
+}

@@ -1,0 +1,16 @@
+import type { QueryInterface } from 'sequelize';
+import * as createCoreTables from './20261204000000-create-core-tables.js';
+
+export interface Migration {
+  name: string;
+  up: (params: { context: QueryInterface }) => Promise<void>;
+  down: (params: { context: QueryInterface }) => Promise<void>;
+}
+
+/**
+ * Every migration, in order. Listed explicitly (not globbed) so the same list runs from the
+ * TypeScript sources under tests and from the compiled build in production.
+ */
+export const MIGRATIONS: Migration[] = [
+  { name: '20261204000000-create-core-tables', ...createCoreTables },
+];

@@ -1,0 +1,124 @@
+import type { Request, RequestHandler, Response, Router } from 'express';
+import type { z } from 'zod';
+import type { AuthContext } from '../lib/auth-context.js';
+import { UnauthorizedError } from '../lib/errors.js';
+import { toValidationError } from '../lib/zod-errors.js';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** What a handler receives: parsed input, never the raw `req.query`/`req.body`. */
+export interface RouteContext<P, Q, B, A extends AuthContext | undefined> {
+  params: P;
+  query: Q;
+  body: B;
+  auth: A;
+  requestId: string;
+  /** Escape hatch for streaming or file responses; envelope routes never touch it. */
+  req: Request;
+  res: Response;
+}
+
+/** A handler's answer, sent as `{ success: true, data, message? }`. */
+export interface RouteResult {
+  status?: number;
+  data?: unknown;
+  message?: string;
+}
+
+type Schema = z.ZodType;
+
+/** The success response, for OpenAPI. `envelope: false` for the spec's bare bodies (health, docs). */
+export interface ResponseSpec {
+  status: number;
+  description: string;
+  schema?: Schema;
+  envelope?: boolean;
+}
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** A route declared as data: validated, documented in OpenAPI and mounted from one object. */
+export interface RouteDefinition {
+  method: HttpMethod;
+  /** Express-style path below `/api`, e.g. `/experiments/:id`. */
+  path: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  /** `false` for the few public routes (health, docs, register, login). Default `true`. */
+  auth?: boolean;
+  request?: { params?: z.ZodObject; query?: z.ZodObject; body?: Schema };
+  response: ResponseSpec;
+  /** Runs after authentication, before validation (e.g. a per-route rate limit). */
+  middleware?: RequestHandler[];
+  handler: (
+    ctx: RouteContext<unknown, unknown, unknown, AuthContext | undefined>,
+  ) => Promise<RouteResult | void>;
+}
+
+/** Declares a route; the handler's input types are inferred from the zod schemas. */
+export function defineRoute<
+  P extends z.ZodObject | undefined = undefined,
+  Q extends z.ZodObject | undefined = undefined,
+  B extends Schema | undefined = undefined,
+  Auth extends boolean = true,
+>(def: {
+  method: HttpMethod;
+  path: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  auth?: Auth;
+  request?: { params?: P; query?: Q; body?: B };
+  response: ResponseSpec;
+  middleware?: RequestHandler[];
+  handler: (
+    ctx: RouteContext<
+      Out<P>,
+      Out<Q>,
+      Out<B>,
+      Auth extends false ? AuthContext | undefined : AuthContext
+    >,
+  ) => Promise<RouteResult | void>;
+}): RouteDefinition {
+  return def as unknown as RouteDefinition;
+}
+
+function parse(schema: Schema | undefined, input: unknown, location: string): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(input);
+  if (!result.success) throw toValidationError(result.error, input, location);
+  return result.data;
+}
+
+function toHandler(route: RouteDefinition): RequestHandler {
+  return async (req, res) => {
+    const ctx = {
+      params: parse(route.request?.params, req.params, 'path parameters'),
+      query: parse(route.request?.query, req.query, 'query parameters'),
+      body: parse(route.request?.body, req.body ?? {}, 'request body'),
+      auth: req.auth,
+      requestId: req.id,
+      req,
+      res,
+    };
+    const result = await route.handler(ctx);
+    if (!result || res.headersSent) return;
+    res.status(result.status ?? route.response.status).json({
+      success: true,
+      ...(result.data === undefined ? {} : { data: result.data }),
+      ...(result.message ? { message: result.message } : {}),
+    });
+  };
+}
+
+const requireAuth: RequestHandler = (req, _res, next) => {
+  next(req.auth ? undefined : new UnauthorizedError(req.authError));
+};
+
+/** Mounts route definitions on a router: auth check, route middleware, then the handler. */
+export function mountRoutes(router: Router, routes: RouteDefinition[]): void {
+  for (const route of routes) {
+    const guards = route.auth === false ? [] : [requireAuth];
+    router[route.method](route.path, ...guards, ...(route.middleware ?? []), toHandler(route));
+  }
+}

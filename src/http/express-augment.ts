@@ -1,0 +1,12 @@
+import type { AuthContext } from '../lib/auth-context.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Set by the request-id middleware before anything else runs. */
+    id: string;
+    /** The authenticated caller, when credentials were presented and valid. */
+    auth?: AuthContext;
+    /** Why presented credentials were rejected, reported by routes that require auth. */
+    authError?: string;
+  }
+}

@@ -1,0 +1,45 @@
+import type { RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit, type AugmentedRequest, type Store } from 'express-rate-limit';
+import { RateLimitedError } from '../lib/errors.js';
+
+/** Options for a limiter; per-route limits (generation, batch, export) reuse this shape. */
+export interface LimitOptions {
+  /** Counter name, so limiters sharing a store never collide. */
+  name: string;
+  windowMs: number;
+  /** Requests per window for an anonymous caller (per IP). */
+  anonymousMax: number;
+  /** Requests per window for an authenticated caller (per user). */
+  userMax: number;
+  /** A shared store (e.g. Redis) so every process counts together; memory when absent. */
+  store?: Store;
+  skip?: (path: string) => boolean;
+}
+
+/**
+ * A limiter that counts authenticated callers per user and everyone else per IP, answering
+ * over-limit requests with the spec's RATE_LIMITED envelope and `Retry-After`, and sending
+ * the IETF draft `RateLimit-Limit/Remaining/Reset` headers on every response.
+ */
+export function createLimiter(options: LimitOptions): RequestHandler {
+  return rateLimit({
+    windowMs: options.windowMs,
+    limit: (req) => (req.auth ? options.userMax : options.anonymousMax),
+    keyGenerator: (req) =>
+      req.auth
+        ? `${options.name}:user:${req.auth.userId}`
+        : `${options.name}:ip:${ipKeyGenerator(req.ip ?? '')}`,
+    standardHeaders: 'draft-6',
+    legacyHeaders: false,
+    ...(options.store ? { store: options.store } : {}),
+    ...(options.skip ? { skip: (req) => options.skip!(req.path) } : {}),
+    handler: (request, _res, next, opts) => {
+      const req = request as AugmentedRequest;
+      const reset = req.rateLimit?.resetTime?.getTime() ?? Date.now() + opts.windowMs;
+      const retryAfter = Math.max(1, Math.ceil((reset - Date.now()) / 1000));
+      next(
+        new RateLimitedError(retryAfter, { limit: req.rateLimit?.limit, window_ms: opts.windowMs }),
+      );
+    },
+  });
+}

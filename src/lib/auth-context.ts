@@ -1,0 +1,13 @@
+/** Who is calling: resolved once per request from a bearer token or an API key. */
+export interface AuthContext {
+  userId: number;
+  role: 'admin' | 'user';
+  via: 'token' | 'api_key';
+}
+
+/** Row-ownership scope for repositories: admins see every row, users their own. */
+export type OwnerScope = { userId: number; isAdmin: boolean };
+
+export function ownerScope(auth: AuthContext): OwnerScope {
+  return { userId: auth.userId, isAdmin: auth.role === 'admin' };
+}

@@ -1,0 +1,29 @@
+import { QueryTypes } from 'sequelize';
+import type { Database } from '../../db/index.js';
+import { round, toNumber } from '../../lib/numbers.js';
+
+export interface SystemStatistics {
+  total_experiments: number;
+  total_responses: number;
+  avg_quality_score: number | null;
+}
+
+export class SystemRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Counts across the whole installation in one round trip (also the liveness probe). */
+  async statistics(): Promise<SystemStatistics> {
+    const [row] = await this.db.sequelize.query<Record<string, unknown>>(
+      `SELECT
+         (SELECT COUNT(*) FROM experiments) AS total_experiments,
+         (SELECT COUNT(*) FROM responses) AS total_responses,
+         (SELECT AVG(overall_quality) FROM quality_metrics) AS avg_quality_score`,
+      { type: QueryTypes.SELECT },
+    );
+    return {
+      total_experiments: toNumber(row?.total_experiments) ?? 0,
+      total_responses: toNumber(row?.total_responses) ?? 0,
+      avg_quality_score: round(toNumber(row?.avg_quality_score), 1),
+    };
+  }
+}

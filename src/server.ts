@@ -1,0 +1,50 @@
+import { createServer } from 'node:http';
+import { createApp } from './app.js';
+import {
+  createLogger,
+  describeDatabase,
+  exitOnFatalErrors,
+  loadConfigOrExit,
+  openMigratedDatabase,
+} from './bootstrap.js';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+const config = await loadConfigOrExit();
+const logger = createLogger(config.logLevel);
+exitOnFatalErrors(logger);
+
+const db = await openMigratedDatabase(config, logger).catch(() => process.exit(1));
+
+const server = createServer(createApp({ config, db, logger }));
+server.listen(config.port, config.host, () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info(
+    { port, database: describeDatabase(config.database), provider: config.llm.defaultProvider },
+    `LLM Response Quality Analyzer listening on http://localhost:${port} (API docs: /api/docs/ui)`,
+  );
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  // In order: stop accepting, let in-flight requests finish (bounded), then the database.
+  const forced = setTimeout(() => {
+    logger.warn('in-flight requests did not finish in time; closing connections');
+    server.closeAllConnections();
+  }, SHUTDOWN_GRACE_MS);
+  forced.unref();
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+  clearTimeout(forced);
+  await db.sequelize.close();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

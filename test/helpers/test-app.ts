@@ -1,0 +1,48 @@
+import type { Express } from 'express';
+import { createApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config/index.js';
+import { openDatabase, type Database } from '../../src/db/index.js';
+import { migrateUp } from '../../src/db/migrator.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { createScratchDatabase, type TestDatabaseKind } from './databases.js';
+
+export interface TestContext {
+  kind: TestDatabaseKind['name'];
+  app: Express;
+  db: Database;
+  config: Config;
+  close: () => Promise<void>;
+}
+
+/**
+ * A real app on a fresh, migrated database of the given kind. `env` overrides the test
+ * defaults (rate limiting off unless a test turns it on).
+ */
+export async function createTestContext(
+  kind: TestDatabaseKind,
+  env: Record<string, string> = {},
+): Promise<TestContext> {
+  const scratch = await createScratchDatabase(kind);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: scratch.url,
+    JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-signing',
+    RATE_LIMIT_ENABLED: 'false',
+    ...env,
+  });
+  const logger = createLogger('silent');
+  const db = openDatabase(config.database, logger);
+  await migrateUp(db.sequelize);
+  const app = createApp({ config, db, logger });
+  return {
+    kind: kind.name,
+    app,
+    db,
+    config,
+    close: async () => {
+      await db.sequelize.close();
+      await scratch.drop();
+    },
+  };
+}
