@@ -1,5 +1,5 @@
-import { QueryTypes } from 'sequelize';
 import type { Database } from '../../db/index.js';
+import { selectRows } from '../../db/raw-query.js';
 import { round, toNumber } from '../../lib/numbers.js';
 
 export interface SystemStatistics {
@@ -13,12 +13,13 @@ export class SystemRepository {
 
   /** Counts across the whole installation in one round trip (also the liveness probe). */
   async statistics(): Promise<SystemStatistics> {
-    const [row] = await this.db.sequelize.query<Record<string, unknown>>(
+    const [row] = await selectRows(
+      this.db,
       `SELECT
          (SELECT COUNT(*) FROM experiments) AS total_experiments,
          (SELECT COUNT(*) FROM responses) AS total_responses,
          (SELECT AVG(overall_quality) FROM quality_metrics) AS avg_quality_score`,
-      { type: QueryTypes.SELECT },
+      { numbers: ['total_experiments', 'total_responses', 'avg_quality_score'] },
     );
     return {
       total_experiments: toNumber(row?.total_experiments) ?? 0,
