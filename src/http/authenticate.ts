@@ -19,13 +19,22 @@ export function identifyCaller(authenticator: Authenticator): RequestHandler {
     const header = req.get('authorization');
     const apiKey = req.get('x-api-key');
     let outcome: AuthContext | { rejected: string } | undefined;
-    if (header) {
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      outcome = match
-        ? await authenticator.verifyToken(match[1]!)
-        : { rejected: 'Authorization header must be "Bearer <token>"' };
-    } else if (apiKey) {
-      outcome = await authenticator.verifyApiKey(apiKey.trim());
+    try {
+      if (header) {
+        const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+        outcome = match
+          ? await authenticator.verifyToken(match[1]!)
+          : { rejected: 'Authorization header must be "Bearer <token>"' };
+      } else if (apiKey) {
+        outcome = await authenticator.verifyApiKey(apiKey.trim());
+      }
+    } catch (err) {
+      // An API-key lookup needs the database. When it is down, public routes must still
+      // answer (a dashboard sending its key to /api/health should see DEGRADED, not an
+      // error); routes that need the caller report this failure instead of a 401.
+      req.authFailure = err;
+      next();
+      return;
     }
     if (outcome && 'rejected' in outcome) req.authError = outcome.rejected;
     else if (outcome) req.auth = outcome;

@@ -48,6 +48,11 @@ export interface RouteDefinition {
   auth?: boolean;
   request?: { params?: z.ZodObject; query?: z.ZodObject; body?: Schema };
   response: ResponseSpec;
+  /**
+   * Error statuses this route answers beyond the common ones (400, 401, 404, 429, 500), with
+   * their description, for OpenAPI — e.g. `{ 409: 'Already exists (CONFLICT)' }`.
+   */
+  errors?: Record<number, string>;
   /** Runs after authentication, before validation (e.g. a per-route rate limit). */
   middleware?: RequestHandler[];
   handler: (
@@ -70,6 +75,7 @@ export function defineRoute<
   auth?: Auth;
   request?: { params?: P; query?: Q; body?: B };
   response: ResponseSpec;
+  errors?: Record<number, string>;
   middleware?: RequestHandler[];
   handler: (
     ctx: RouteContext<
@@ -112,7 +118,9 @@ function toHandler(route: RouteDefinition): RequestHandler {
 }
 
 const requireAuth: RequestHandler = (req, _res, next) => {
-  next(req.auth ? undefined : new UnauthorizedError(req.authError));
+  if (req.auth) next();
+  else if (req.authFailure !== undefined) next(req.authFailure);
+  else next(new UnauthorizedError(req.authError));
 };
 
 /** Mounts route definitions on a router: auth check, route middleware, then the handler. */

@@ -53,14 +53,15 @@ function fromBodyParser(err: {
 
 function fromSequelize(err: SequelizeBaseError): AppError {
   if (err instanceof UniqueConstraintError) {
-    const fields = Object.keys(err.fields ?? {});
+    // PostgreSQL and MySQL give `{ column: value }`, SQLite a plain array of column names
+    // (Object.keys of which once reported the field as "0").
+    const raw: unknown = err.fields ?? {};
+    const fields = Array.isArray(raw) ? raw.map(String) : Object.keys(raw as object);
     return new AppError(
       'CONFLICT',
       409,
       `A record with this ${fields.join(', ') || 'value'} already exists`,
-      {
-        fields,
-      },
+      { field: fields[0] ?? null, fields },
     );
   }
   if (err instanceof ForeignKeyConstraintError) {
@@ -95,6 +96,20 @@ function fromSequelize(err: SequelizeBaseError): AppError {
   });
 }
 
+/**
+ * Express's router rejects a path whose percent-encoding is broken (`/api/experiments/%E0%A4%A`)
+ * with a URIError carrying `status: 400`; that is the client's mistake, not an INTERNAL_ERROR.
+ */
+function fromClientHttpError(err: unknown): AppError | undefined {
+  if (!(err instanceof URIError)) return undefined;
+  const status = (err as URIError & { status?: unknown }).status;
+  if (status !== 400) return undefined;
+  return new AppError('VALIDATION_ERROR', 400, 'Malformed percent-encoding in the URL path', {
+    field: 'path',
+    expected: 'A URL whose %XX escapes decode to UTF-8',
+  });
+}
+
 /** Maps anything thrown to an AppError; unknown errors become a generic INTERNAL_ERROR. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
@@ -104,6 +119,8 @@ export function toAppError(err: unknown): AppError {
     const mapped = fromBodyParser(err as { type?: string });
     if (mapped) return mapped;
   }
+  const clientError = fromClientHttpError(err);
+  if (clientError) return clientError;
   return new AppError('INTERNAL_ERROR', 500, 'An unexpected error occurred', undefined, {
     cause: err,
   });

@@ -8,5 +8,7 @@ declare module 'express-serve-static-core' {
     auth?: AuthContext;
     /** Why presented credentials were rejected, reported by routes that require auth. */
     authError?: string;
+    /** Why credentials could not be checked at all (e.g. the database is down). */
+    authFailure?: unknown;
   }
 }

@@ -62,13 +62,24 @@ export function buildOpenApiDocument(
               message: z.string().optional(),
             })
           : z.object({ success: z.literal(true), message: z.string().optional() });
+    const documented: Record<string, string> = {
+      ...Object.fromEntries(
+        Object.entries(ERROR_RESPONSES).filter(
+          ([status]) => route.auth !== false || status !== '401',
+        ),
+      ),
+      // The 1 MB JSON limit applies to every route that takes a body.
+      ...(route.request?.body
+        ? { '413': 'Request body larger than 1 MB (PAYLOAD_TOO_LARGE)' }
+        : {}),
+      // Last, so a public route can still declare its own 401 (login).
+      ...route.errors,
+    };
     const errors = Object.fromEntries(
-      Object.entries(ERROR_RESPONSES)
-        .filter(([status]) => route.auth !== false || status !== '401')
-        .map(([status, description]) => [
-          status,
-          { description, content: { 'application/json': { schema: errorRef } } },
-        ]),
+      Object.entries(documented).map(([status, description]) => [
+        status,
+        { description, content: { 'application/json': { schema: errorRef } } },
+      ]),
     );
     registry.registerPath({
       method: route.method,

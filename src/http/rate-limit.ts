@@ -13,7 +13,19 @@ export interface LimitOptions {
   userMax: number;
   /** A shared store (e.g. Redis) so every process counts together; memory when absent. */
   store?: Store;
+  /**
+   * Requests to leave uncounted, by path below the limiter's mount point. The path is given
+   * lower-cased and without trailing slashes, as Express routing matches it.
+   */
   skip?: (path: string) => boolean;
+}
+
+/**
+ * Express routes ignore case and a trailing slash, so `/api/HEALTH/` reaches the health
+ * handler; the skip test must see the same path or such a probe would still be throttled.
+ */
+function routingPath(path: string): string {
+  return path.toLowerCase().replace(/\/+$/, '') || '/';
 }
 
 /**
@@ -32,7 +44,7 @@ export function createLimiter(options: LimitOptions): RequestHandler {
     standardHeaders: 'draft-6',
     legacyHeaders: false,
     ...(options.store ? { store: options.store } : {}),
-    ...(options.skip ? { skip: (req) => options.skip!(req.path) } : {}),
+    ...(options.skip ? { skip: (req) => options.skip!(routingPath(req.path)) } : {}),
     handler: (request, _res, next, opts) => {
       const req = request as AugmentedRequest;
       const reset = req.rateLimit?.resetTime?.getTime() ?? Date.now() + opts.windowMs;

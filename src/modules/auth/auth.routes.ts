@@ -21,6 +21,7 @@ export function authRoutes(auth: AuthService): RouteDefinition[] {
       auth: false,
       request: { body: RegisterBodySchema },
       response: { status: 201, description: 'Account created', schema: SessionSchema },
+      errors: { 409: 'The email or username is already registered (CONFLICT)' },
       handler: async ({ body }) => ({
         data: await auth.register(body),
         message: 'User registered successfully',
@@ -34,6 +35,7 @@ export function authRoutes(auth: AuthService): RouteDefinition[] {
       auth: false,
       request: { body: LoginBodySchema },
       response: { status: 200, description: 'Logged in', schema: SessionSchema },
+      errors: { 401: 'Wrong email, username or password (UNAUTHORIZED)' },
       handler: async ({ body }) => ({ data: await auth.login(body), message: 'Login successful' }),
     }),
     defineRoute({
