@@ -1,5 +1,6 @@
 import type { QueryInterface } from 'sequelize';
 import * as createCoreTables from './20261204000000-create-core-tables.js';
+import * as usernameCaseInsensitive from './20261204000100-add-username-case-insensitive-unique.js';
 
 export interface Migration {
   name: string;
@@ -13,4 +14,5 @@ export interface Migration {
  */
 export const MIGRATIONS: Migration[] = [
   { name: '20261204000000-create-core-tables', ...createCoreTables },
+  { name: '20261204000100-add-username-case-insensitive-unique', ...usernameCaseInsensitive },
 ];
