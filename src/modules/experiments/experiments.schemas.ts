@@ -38,6 +38,12 @@ const fields = {
   parameters: PartialParametersSchema,
   tags: TagsSchema,
   metadata: z.record(z.string(), z.unknown(), { error: 'A JSON object' }),
+  response_count: z
+    .number({ error: 'An integer between 1 and 100' })
+    .int('An integer between 1 and 100')
+    .min(1, 'An integer between 1 and 100')
+    .max(100, 'An integer between 1 and 100')
+    .describe('How many responses you plan to generate; kept in metadata.planned_response_count'),
 };
 
 /** POST /api/experiments. `user_id` in the body is ignored: the owner is the caller. */
@@ -50,17 +56,14 @@ export const CreateExperimentBodySchema = z.object({
   parameters: fields.parameters.optional(),
   tags: fields.tags.optional(),
   metadata: fields.metadata.optional(),
-  response_count: z
-    .number({ error: 'An integer between 1 and 100' })
-    .int('An integer between 1 and 100')
-    .min(1, 'An integer between 1 and 100')
-    .max(100, 'An integer between 1 and 100')
-    .optional()
-    .describe('How many responses you plan to generate; kept in metadata.planned_response_count'),
+  response_count: fields.response_count.optional(),
 });
 export type CreateExperimentBody = z.infer<typeof CreateExperimentBodySchema>;
 
-/** PUT /api/experiments/:id — any subset of the creatable fields, plus status. */
+/**
+ * PUT /api/experiments/:id — any subset of the creatable fields, plus status. `response_count`
+ * is accepted as on POST (the spec's PUT body is POST's) rather than silently dropped.
+ */
 export const UpdateExperimentBodySchema = z
   .object({
     name: fields.name.optional(),
@@ -71,11 +74,12 @@ export const UpdateExperimentBodySchema = z
     parameters: fields.parameters.optional(),
     tags: fields.tags.optional(),
     metadata: fields.metadata.optional(),
+    response_count: fields.response_count.optional(),
     status: ExperimentStatusSchema.optional(),
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), {
     message:
-      'At least one field to change (name, description, prompt, model, parameters, tags, metadata, status)',
+      'At least one field to change (name, description, prompt, model, parameters, tags, metadata, response_count, status)',
   });
 export type UpdateExperimentBody = z.infer<typeof UpdateExperimentBodySchema>;
 
@@ -103,10 +107,15 @@ export const ListExperimentsQuerySchema = z
     date_from: queryDate('start'),
     date_to: queryDate('end'),
   })
-  .refine((q) => !q.date_from || !q.date_to || q.date_from.at < q.date_to.at, {
-    message: 'date_from must be before date_to',
-    path: ['date_from'],
-  });
+  // Both bounds are inclusive except a bare-date date_to (the next midnight, exclusive), so
+  // date_from = date_to is a valid one-instant range when both are date-times.
+  .refine(
+    (q) =>
+      !q.date_from ||
+      !q.date_to ||
+      (q.date_to.exclusive ? q.date_from.at < q.date_to.at : q.date_from.at <= q.date_to.at),
+    { message: 'date_from must not be after date_to', path: ['date_from'] },
+  );
 export type ListExperimentsQuery = z.infer<typeof ListExperimentsQuerySchema>;
 
 export const GetExperimentQuerySchema = z.object({

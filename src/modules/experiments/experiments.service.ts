@@ -1,3 +1,4 @@
+import { parseJsonValue } from '../../db/json-column.js';
 import { ownerScope, type AuthContext } from '../../lib/auth-context.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { paginate, type Pagination } from '../../lib/pagination.js';
@@ -69,17 +70,24 @@ export class ExperimentsService {
     return this.getSummary(auth, id);
   }
 
-  /** Applies a partial update; `parameters` merge into the current ones. */
+  /**
+   * Applies a partial update; `parameters` merge into the current ones and `response_count`
+   * goes to metadata.planned_response_count, as on create.
+   */
   async update(auth: AuthContext, id: number, body: UpdateExperimentBody): Promise<ExperimentDto> {
     const current = await this.experiments.findById(ownerScope(auth), id, 'list');
     if (!current) throw new NotFoundError('Experiment', id);
-    const { parameters, ...rest } = body;
+    const { parameters, response_count, ...rest } = body;
     const changes = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
     if (parameters) {
       changes.parameters = withDefaults(
         parameters,
         withDefaults(current.parameters as PartialParameters),
       );
+    }
+    if (response_count !== undefined) {
+      const metadata = body.metadata ?? (parseJsonValue(current.metadata) as object | null);
+      changes.metadata = { ...metadata, planned_response_count: response_count };
     }
     await this.experiments.update(id, changes);
     return this.getSummary(auth, id);
