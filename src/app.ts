@@ -6,7 +6,6 @@ import swaggerUi from 'swagger-ui-express';
 import type { Config } from './config/index.js';
 import type { Database } from './db/index.js';
 import { identifyCaller } from './http/authenticate.js';
-import { createConnectionTracker } from './http/connection-tracker.js';
 import { defineRoute, mountRoutes, type RouteDefinition } from './http/define-route.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import './http/express-augment.js';
@@ -17,13 +16,15 @@ import type { Logger } from './lib/logger.js';
 import { buildServices, type Services } from './services.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { experimentRoutes } from './modules/experiments/experiments.routes.js';
+import { modelRoutes } from './modules/models/models.routes.js';
+import { responseRoutes } from './modules/responses/responses.routes.js';
 import { systemRoutes } from './modules/system/system.routes.js';
 
 export interface AppDeps {
   config: Config;
   db: Database;
   logger: Logger;
-  /** Prebuilt services (tests may pass their own); built from config and db when absent. */
+  /** Prebuilt services; built from config and db when absent (the caller then cannot close them). */
   services?: Services;
 }
 
@@ -35,10 +36,20 @@ const API_INFO = {
 /** The express application, without `listen` — used by the server and by tests on port 0. */
 export function createApp(deps: AppDeps): Express {
   const { config, logger } = deps;
-  const tracker = createConnectionTracker();
-  const services = deps.services ?? buildServices(deps, tracker.count);
+  const services = deps.services ?? buildServices(deps);
+  const tracker = services.connections;
   const info = { ...API_INFO, version: config.version };
 
+  const limits = config.rateLimit;
+  // The spec's stricter per-user limit on generation (10 / minute), on top of the general one.
+  const generationLimiter = limits.enabled
+    ? createLimiter({
+        name: 'generation',
+        windowMs: config.generationRateLimit.windowMs,
+        anonymousMax: config.generationRateLimit.max,
+        userMax: config.generationRateLimit.max,
+      })
+    : undefined;
   const listRoutes = () => routes;
   const routes: RouteDefinition[] = [
     ...systemRoutes(services.health, info, listRoutes),
@@ -55,6 +66,8 @@ export function createApp(deps: AppDeps): Express {
     }),
     ...authRoutes(services.auth),
     ...experimentRoutes(services.experiments),
+    ...responseRoutes(services.generation, services.responses, generationLimiter),
+    ...modelRoutes(services.models),
   ];
   const openApiDocument = buildOpenApiDocument(routes, info);
 

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { createApp } from './app.js';
+import { buildServices } from './services.js';
 import {
   createLogger,
   describeDatabase,
@@ -16,7 +17,8 @@ exitOnFatalErrors(logger);
 
 const db = await openMigratedDatabase(config, logger).catch(() => process.exit(1));
 
-const server = createServer(createApp({ config, db, logger }));
+const services = buildServices({ config, db, logger });
+const server = createServer(createApp({ config, db, logger, services }));
 server.listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -42,6 +44,7 @@ async function shutdown(signal: string): Promise<void> {
     server.closeIdleConnections();
   });
   clearTimeout(forced);
+  await services.close();
   await db.sequelize.close();
   logger.info('stopped');
   process.exit(0);

@@ -1,11 +1,25 @@
+import type { Redis } from 'ioredis';
 import type { Config } from './config/index.js';
 import type { Database } from './db/index.js';
+import { createConnectionTracker } from './http/connection-tracker.js';
 import type { Logger } from './lib/logger.js';
+import { createRedisClient } from './lib/redis.js';
+import { ProviderRegistry, type ProviderId } from './llm/registry.js';
+import {
+  MemoryResponseCache,
+  RedisResponseCache,
+  type ResponseCache,
+} from './llm/response-cache.js';
+import type { LlmProvider } from './llm/types.js';
 import { UsersRepository } from './modules/auth/auth.repository.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { TokenService } from './modules/auth/tokens.js';
 import { ExperimentsRepository } from './modules/experiments/experiments.repository.js';
 import { ExperimentsService } from './modules/experiments/experiments.service.js';
+import { ModelsService } from './modules/models/models.service.js';
+import { GenerationService } from './modules/responses/generation.service.js';
+import { ResponsesRepository } from './modules/responses/responses.repository.js';
+import { ResponsesService } from './modules/responses/responses.service.js';
 import { HealthService, type LlmStatus } from './modules/system/health.service.js';
 import { SystemRepository } from './modules/system/system.repository.js';
 
@@ -13,39 +27,81 @@ import { SystemRepository } from './modules/system/system.repository.js';
 export interface Services {
   auth: AuthService;
   experiments: ExperimentsService;
+  generation: GenerationService;
+  responses: ResponsesService;
+  models: ModelsService;
   health: HealthService;
+  registry: ProviderRegistry;
+  connections: ReturnType<typeof createConnectionTracker>;
+  redis?: Redis;
+  /** Releases what the services opened (Redis); the database is closed by its owner. */
+  close(): Promise<void>;
 }
 
+export interface ServiceDeps {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  /** Replace adapters (tests point them at loopback servers). */
+  providers?: Partial<Record<ProviderId, LlmProvider>>;
+}
+
+const LLM_STATUS_TTL_MS = 60_000;
+
 /**
- * Until provider adapters exist the only live provider is the built-in mock: report it as
- * connected, and anything else as not configured rather than pretending.
+ * Health's `llm_service`: the default provider's state. A real provider is probed at most
+ * once a minute so health checks never spend tokens or wait on a slow API.
  */
-function configuredLlmStatus(config: Config): () => Promise<LlmStatus> {
-  const mockMode = config.llm.defaultProvider === 'mock';
-  return async () => ({ service: mockMode ? 'Connected' : 'Not configured', mockMode });
+function llmStatusProbe(registry: ProviderRegistry): () => Promise<LlmStatus> {
+  let cached: { at: number; status: LlmStatus } | undefined;
+  return async () => {
+    const provider = registry.get(registry.defaults.provider);
+    const mockMode = provider.id === 'mock';
+    if (mockMode) return { service: 'Connected', mockMode };
+    if (!provider.configured) return { service: 'Not configured', mockMode };
+    if (cached && Date.now() - cached.at < LLM_STATUS_TTL_MS) return cached.status;
+    const ok = await provider
+      .testConnection(AbortSignal.timeout(2000))
+      .then((r) => r.ok)
+      .catch(() => false);
+    cached = { at: Date.now(), status: { service: ok ? 'Connected' : 'Disconnected', mockMode } };
+    return cached.status;
+  };
 }
 
 /** The composition root: repositories and services wired from config and the database. */
-export function buildServices(
-  deps: { config: Config; db: Database; logger: Logger },
-  activeConnections: () => number,
-): Services {
+export function buildServices(deps: ServiceDeps): Services {
   const { config, db, logger } = deps;
+  const redis = config.redisUrl ? createRedisClient(config.redisUrl, logger) : undefined;
   const users = new UsersRepository(db);
-  const auth = new AuthService(
-    users,
-    new TokenService(config.jwt.secret, config.jwt.expiresInSeconds),
-  );
-  const experiments = new ExperimentsService(new ExperimentsRepository(db), users, {
-    provider: config.llm.defaultProvider,
-    model: config.llm.defaultModel,
-  });
-  const health = new HealthService(
-    new SystemRepository(db),
-    { version: config.version, environment: config.env },
-    configuredLlmStatus(config),
-    activeConnections,
-    logger,
-  );
-  return { auth, experiments, health };
+  const experimentsRepo = new ExperimentsRepository(db);
+  const responsesRepo = new ResponsesRepository(db);
+  const registry = ProviderRegistry.fromConfig(config, deps.providers);
+  const cache: ResponseCache = redis
+    ? new RedisResponseCache(redis, config.llm.responseCacheTtlSeconds, (err) =>
+        logger.warn({ err }, 'response cache unavailable'),
+      )
+    : new MemoryResponseCache(config.llm.responseCacheTtlSeconds);
+  const connections = createConnectionTracker();
+
+  return {
+    auth: new AuthService(users, new TokenService(config.jwt.secret, config.jwt.expiresInSeconds)),
+    experiments: new ExperimentsService(experimentsRepo, users, registry.defaults),
+    generation: new GenerationService(experimentsRepo, responsesRepo, registry, cache, logger),
+    responses: new ResponsesService(responsesRepo, experimentsRepo),
+    models: new ModelsService(registry, users),
+    health: new HealthService(
+      new SystemRepository(db),
+      { version: config.version, environment: config.env },
+      llmStatusProbe(registry),
+      connections.count,
+      logger,
+    ),
+    registry,
+    connections,
+    ...(redis ? { redis } : {}),
+    close: async () => {
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
 }

@@ -72,8 +72,44 @@ export const EnvSchema = z.object({
   RATE_LIMIT_MAX: positiveInt('a positive whole number of requests').default(100),
   RATE_LIMIT_USER_MAX: positiveInt('a positive whole number of requests').default(1000),
 
-  LLM_DEFAULT_PROVIDER: z.string().min(1).default('mock'),
+  LLM_DEFAULT_PROVIDER: z
+    .enum(['mock', 'openai', 'anthropic', 'ollama'], {
+      error: 'expected mock, openai, anthropic or ollama',
+    })
+    .default('mock'),
   LLM_DEFAULT_MODEL: z.string().min(1).default('mock-balanced'),
+  LLM_TIMEOUT_MS: positiveInt('milliseconds as a positive whole number').default(60_000),
+  LLM_MAX_RETRIES: z.coerce
+    .number({ error: 'expected a whole number from 0 to 10' })
+    .int('expected a whole number from 0 to 10')
+    .min(0, 'expected a whole number from 0 to 10')
+    .max(10, 'expected a whole number from 0 to 10')
+    .default(3),
+  LLM_CONCURRENCY: positiveInt('a positive whole number of parallel calls per provider').default(4),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.url({ error: 'expected a URL such as http://127.0.0.1:8000/v1' }).optional(),
+  ANTHROPIC_API_KEY: z.string().optional(),
+  ANTHROPIC_BASE_URL: z.url({ error: 'expected a URL' }).optional(),
+  ANTHROPIC_API_VERSION: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected an API version date such as 2023-06-01')
+    .optional(),
+  OLLAMA_HOST: z.url({ error: 'expected a URL such as http://127.0.0.1:11434' }).optional(),
+  MOCK_LATENCY_MS: z.coerce
+    .number({ error: 'expected milliseconds per 100 tokens (0 or more)' })
+    .min(0, 'expected milliseconds per 100 tokens (0 or more)')
+    .default(25),
+  MOCK_FAILURE_RATE: z.coerce
+    .number({ error: 'expected a fraction between 0 and 1' })
+    .min(0, 'expected a fraction between 0 and 1')
+    .max(1, 'expected a fraction between 0 and 1')
+    .default(0),
+  PRICING_FILE: z.string().optional(),
+  RESPONSE_CACHE_TTL_SECONDS: positiveInt('seconds as a positive whole number').default(86_400),
+  GENERATION_RATE_LIMIT_MAX: positiveInt('a positive whole number of requests').default(10),
+  GENERATION_RATE_LIMIT_WINDOW_MS: positiveInt('milliseconds as a positive whole number').default(
+    60_000,
+  ),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

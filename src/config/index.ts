@@ -35,7 +35,30 @@ export interface Config {
     /** Requests per window for an authenticated user, counted per user. */
     userMax: number;
   };
-  llm: { defaultProvider: string; defaultModel: string };
+  /** The spec's per-user limit on response generation (10 / minute by default). */
+  generationRateLimit: { windowMs: number; max: number };
+  llm: {
+    defaultProvider: 'mock' | 'openai' | 'anthropic' | 'ollama';
+    defaultModel: string;
+    /** Per attempt. */
+    timeoutMs: number;
+    maxRetries: number;
+    /** Parallel calls per provider. */
+    concurrency: number;
+    openai: { apiKey?: string; baseUrl?: string };
+    /** `apiVersion` pins the `anthropic-version` header (older versions accept temperature). */
+    anthropic: { apiKey?: string; baseUrl?: string; apiVersion?: string };
+    ollama: { host?: string };
+    mock: { latencyMsPer100Tokens: number; failureRate: number };
+    /** Operator's model catalogue / price list merged over the shipped one. */
+    pricingFile?: string;
+    responseCacheTtlSeconds: number;
+  };
+}
+
+/** Keeps only the keys whose value is set, so optional fields stay absent rather than undefined. */
+function defined<T extends Record<string, unknown>>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function readPackageVersion(): string {
@@ -130,7 +153,27 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       anonymousMax: e.RATE_LIMIT_MAX,
       userMax: e.RATE_LIMIT_USER_MAX,
     },
-    llm: { defaultProvider: e.LLM_DEFAULT_PROVIDER, defaultModel: e.LLM_DEFAULT_MODEL },
+    generationRateLimit: {
+      windowMs: e.GENERATION_RATE_LIMIT_WINDOW_MS,
+      max: e.GENERATION_RATE_LIMIT_MAX,
+    },
+    llm: {
+      defaultProvider: e.LLM_DEFAULT_PROVIDER,
+      defaultModel: e.LLM_DEFAULT_MODEL,
+      timeoutMs: e.LLM_TIMEOUT_MS,
+      maxRetries: e.LLM_MAX_RETRIES,
+      concurrency: e.LLM_CONCURRENCY,
+      openai: defined({ apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL }),
+      anthropic: defined({
+        apiKey: e.ANTHROPIC_API_KEY,
+        baseUrl: e.ANTHROPIC_BASE_URL,
+        apiVersion: e.ANTHROPIC_API_VERSION,
+      }),
+      ollama: defined({ host: e.OLLAMA_HOST }),
+      mock: { latencyMsPer100Tokens: e.MOCK_LATENCY_MS, failureRate: e.MOCK_FAILURE_RATE },
+      ...defined({ pricingFile: e.PRICING_FILE }),
+      responseCacheTtlSeconds: e.RESPONSE_CACHE_TTL_SECONDS,
+    },
   };
 }
 

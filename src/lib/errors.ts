@@ -81,9 +81,14 @@ export class RateLimitedError extends AppError {
   }
 }
 
+/** A provider failed (502) or cannot be used at all (503, e.g. not configured). */
 export class LlmServiceError extends AppError {
-  constructor(message: string, details?: ErrorDetails, options?: { cause?: unknown }) {
-    super('LLM_SERVICE_ERROR', 502, message, details, options);
+  constructor(
+    message: string,
+    details?: ErrorDetails,
+    options?: { cause?: unknown; status?: 502 | 503 },
+  ) {
+    super('LLM_SERVICE_ERROR', options?.status ?? 502, message, details, options);
   }
 }
 

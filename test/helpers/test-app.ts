@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../../src/config/index.js';
 import { openDatabase, type Database } from '../../src/db/index.js';
 import { migrateUp } from '../../src/db/migrator.js';
 import { createLogger } from '../../src/lib/logger.js';
+import { buildServices, type ServiceDeps, type Services } from '../../src/services.js';
 import { createScratchDatabase, type TestDatabaseKind } from './databases.js';
 
 export interface TestContext {
@@ -11,6 +12,7 @@ export interface TestContext {
   app: Express;
   db: Database;
   config: Config;
+  services: Services;
   close: () => Promise<void>;
 }
 
@@ -21,6 +23,7 @@ export interface TestContext {
 export async function createTestContext(
   kind: TestDatabaseKind,
   env: Record<string, string> = {},
+  options: { providers?: ServiceDeps['providers'] } = {},
 ): Promise<TestContext> {
   const scratch = await createScratchDatabase(kind);
   const config = loadConfig({
@@ -29,18 +32,27 @@ export async function createTestContext(
     DATABASE_URL: scratch.url,
     JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-signing',
     RATE_LIMIT_ENABLED: 'false',
+    MOCK_LATENCY_MS: '0',
     ...env,
   });
   const logger = createLogger('silent');
   const db = openDatabase(config.database, logger);
   await migrateUp(db.sequelize);
-  const app = createApp({ config, db, logger });
+  const services = buildServices({
+    config,
+    db,
+    logger,
+    ...(options.providers ? { providers: options.providers } : {}),
+  });
+  const app = createApp({ config, db, logger, services });
   return {
     kind: kind.name,
     app,
     db,
     config,
+    services,
     close: async () => {
+      await services.close();
       await db.sequelize.close();
       await scratch.drop();
     },

@@ -12,7 +12,11 @@ describe('loadConfig', () => {
       dialect: 'sqlite',
       storage: './data/llm-analyzer.sqlite',
     });
-    expect(config.llm).toEqual({ defaultProvider: 'mock', defaultModel: 'mock-balanced' });
+    expect(config.llm).toMatchObject({
+      defaultProvider: 'mock',
+      defaultModel: 'mock-balanced',
+      maxRetries: 3,
+    });
     expect(config.jwt).toEqual({ secret: DEV_JWT_SECRET, expiresInSeconds: 86_400 });
     expect(config.corsOrigin).toBe('*');
     expect(config.rateLimit).toEqual({

@@ -1,0 +1,154 @@
+import { hashUnit, type Rng } from './prng.js';
+
+/**
+ * A small imitation of an LLM decoder. Each word bank is a "vocabulary" whose order stands for
+ * likelihood (a Zipf-shaped prior), nudged by a per-response random context so different
+ * iterations favour different words. Picking a word then follows the steps of a real sampler:
+ * nucleus (top_p) truncation, frequency/presence penalties on the logits, temperature scaling
+ * (greedy near 0) and a draw. See {@link nucleus} for the one deliberate difference in order.
+ */
+
+/** The sampling parameters the decoder reacts to, already clamped to sane ranges. */
+export interface SamplingKnobs {
+  temperature: number;
+  topP: number;
+  frequencyPenalty: number;
+  presencePenalty: number;
+}
+
+/** Steepness of the prior: logit of entry i is -ZIPF·ln(i+1). */
+const ZIPF = 0.8;
+/** Spread of the per-response context noise on the prior (standard deviation, in logits). */
+const CONTEXT_NOISE = 0.3;
+/** Below this temperature the decoder is greedy, like temperature 0 in real APIs. */
+const GREEDY_BELOW = 0.02;
+
+/** An approximately normal value from hashed uniforms (Irwin–Hall with three terms). */
+function contextNoise(seed: number, bank: string, index: number): number {
+  const sum =
+    hashUnit(seed, bank, index, 1) +
+    hashUnit(seed, bank, index, 2) +
+    hashUnit(seed, bank, index, 3);
+  return (sum - 1.5) * 2 * CONTEXT_NOISE;
+}
+
+export interface PickOptions {
+  /** Keys (see `keyOf`) that must not be picked unless nothing else is left. */
+  avoid?: ReadonlySet<string>;
+  /** The key penalties count on; the lower-cased entry by default. */
+  keyOf?: (item: string, index: number) => string;
+  /** Zipf exponent of the prior; flatter banks spread their picks more. Default 0.8. */
+  steepness?: number;
+  /**
+   * The model's own dislike of verbatim repetition, as a per-use logit penalty multiplied by the
+   * temperature: real models loop when decoding greedily, far less when sampling warm.
+   */
+  aversion?: number;
+}
+
+export class TokenSampler {
+  /** How often each word (or frame key) has been emitted so far in this response. */
+  private readonly counts = new Map<string, number>();
+
+  constructor(
+    private readonly rng: Rng,
+    /** Seeds the per-response context noise: same seed, same favourite words. */
+    private readonly contextSeed: number,
+    readonly knobs: SamplingKnobs,
+  ) {}
+
+  /** How often `key` has been emitted in this response. */
+  count(key: string): number {
+    return this.counts.get(key) ?? 0;
+  }
+
+  /** Records an emission, so penalties see it on the next pick. */
+  record(key: string): void {
+    this.counts.set(key, this.count(key) + 1);
+  }
+
+  /**
+   * Picks one entry of `items` and records it. `keyOf` maps an entry to the key penalties are
+   * counted on (the lower-cased word by default, so a word repeated from any bank is penalised);
+   * entries in `avoid` are excluded unless nothing else is left.
+   */
+  pick(bank: string, items: readonly string[], options: PickOptions = {}): string {
+    if (items.length === 0) throw new Error(`empty bank ${bank}`);
+    const keyOf = options.keyOf ?? ((item: string) => item.toLowerCase());
+    const { temperature, topP, frequencyPenalty, presencePenalty } = this.knobs;
+    const steepness = options.steepness ?? ZIPF;
+    const priors = items.map(
+      (_, i) => -steepness * Math.log(i + 1) + contextNoise(this.contextSeed, bank, i),
+    );
+    const allowed = items.map((item, i) => !options.avoid?.has(keyOf(item, i)));
+    if (!allowed.some(Boolean)) allowed.fill(true);
+    const kept = nucleus(priors, allowed, topP);
+    // Scaled by temperature, so next to the prior (divided by it below) it fades as T → 0.
+    const aversion = (options.aversion ?? 0) * temperature;
+    const logits = items.map((item, i) => {
+      if (!kept.has(i)) return -Infinity;
+      const seen = this.count(keyOf(item, i));
+      const penalty = (frequencyPenalty + aversion) * seen + (seen > 0 ? presencePenalty : 0);
+      return (priors[i] as number) - penalty;
+    });
+    // The uniform is drawn unconditionally so the stream stays aligned across temperatures.
+    const u = this.rng.next();
+    const index =
+      temperature < GREEDY_BELOW ? argmax(logits) : drawInverseCdf(logits, temperature, u);
+    const chosen = items[index] as string;
+    this.record(keyOf(chosen, index));
+    return chosen;
+  }
+}
+
+function argmax(values: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++)
+    if ((values[i] as number) > (values[best] as number)) best = i;
+  return best;
+}
+
+/**
+ * The entries top_p keeps: the likeliest under the model's own (temperature-1) distribution
+ * until their mass reaches top_p. Taking it before temperature and penalties is a deliberate
+ * simplification: a low top_p then confines every pick to the head of each bank, the narrow
+ * vocabulary it is known for, while penalties and temperature still act inside that head.
+ * Excluded entries do not count; if all kept ones are excluded, the next allowed one joins.
+ */
+function nucleus(
+  priors: readonly number[],
+  allowed: readonly boolean[],
+  topP: number,
+): Set<number> {
+  const max = Math.max(...priors);
+  const weights = priors.map((p) => Math.exp(p - max));
+  const total = weights.reduce((a, b) => a + b, 0);
+  const order = weights.map((w, i) => [w / total, i] as const).sort((a, b) => b[0] - a[0]);
+  const kept = new Set<number>();
+  let mass = 0;
+  let anyAllowed = false;
+  for (const [p, i] of order) {
+    if (kept.size > 0 && mass >= topP && anyAllowed) break;
+    if (allowed[i]) {
+      kept.add(i);
+      anyAllowed = true;
+    }
+    mass += p;
+  }
+  return kept;
+}
+
+/** Softmax at `temperature`, sampled by inverse CDF in bank order (nearby knobs, nearby words). */
+function drawInverseCdf(logits: readonly number[], temperature: number, u: number): number {
+  const max = Math.max(...logits);
+  const weights = logits.map((l) => (l === -Infinity ? 0 : Math.exp((l - max) / temperature)));
+  let target = u * weights.reduce((a, b) => a + b, 0);
+  let last = 0;
+  for (let i = 0; i < weights.length; i++) {
+    if ((weights[i] as number) <= 0) continue;
+    last = i;
+    target -= weights[i] as number;
+    if (target < 0) return i;
+  }
+  return last;
+}
