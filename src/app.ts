@@ -16,6 +16,7 @@ import type { Logger } from './lib/logger.js';
 import { buildServices, type Services } from './services.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { experimentRoutes } from './modules/experiments/experiments.routes.js';
+import { metricsRoutes } from './modules/metrics/metrics.routes.js';
 import { modelRoutes } from './modules/models/models.routes.js';
 import { responseRoutes } from './modules/responses/responses.routes.js';
 import { systemRoutes } from './modules/system/system.routes.js';
@@ -65,9 +66,10 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
     ...authRoutes(services.auth),
-    ...experimentRoutes(services.experiments),
+    ...experimentRoutes(services.experiments, services.experimentStats),
     ...responseRoutes(services.generation, services.responses, generationLimiter),
     ...modelRoutes(services.models),
+    ...metricsRoutes(services.metrics, services.comparison),
   ];
   const openApiDocument = buildOpenApiDocument(routes, info);
 

@@ -16,6 +16,12 @@ import { AuthService } from './modules/auth/auth.service.js';
 import { TokenService } from './modules/auth/tokens.js';
 import { ExperimentsRepository } from './modules/experiments/experiments.repository.js';
 import { ExperimentsService } from './modules/experiments/experiments.service.js';
+import { ExperimentStatsService } from './modules/experiments/experiment-stats.service.js';
+import { ComparisonService } from './modules/metrics/comparison.service.js';
+import { MetricsRepository } from './modules/metrics/metrics.repository.js';
+import { MetricsService } from './modules/metrics/metrics.service.js';
+import { QualityEngines } from './modules/metrics/quality-engines.js';
+import { ScoringService } from './modules/metrics/scoring.service.js';
 import { ModelsService } from './modules/models/models.service.js';
 import { GenerationService } from './modules/responses/generation.service.js';
 import { ResponsesRepository } from './modules/responses/responses.repository.js';
@@ -27,7 +33,11 @@ import { SystemRepository } from './modules/system/system.repository.js';
 export interface Services {
   auth: AuthService;
   experiments: ExperimentsService;
+  experimentStats: ExperimentStatsService;
   generation: GenerationService;
+  scoring: ScoringService;
+  metrics: MetricsService;
+  comparison: ComparisonService;
   responses: ResponsesService;
   models: ModelsService;
   health: HealthService;
@@ -83,11 +93,28 @@ export function buildServices(deps: ServiceDeps): Services {
       )
     : new MemoryResponseCache(config.llm.responseCacheTtlSeconds);
   const connections = createConnectionTracker();
+  const scoring = new ScoringService(
+    new QualityEngines(registry, config.quality),
+    new MetricsRepository(db),
+    logger,
+    config.quality.autoScore,
+  );
 
   return {
     auth: new AuthService(users, new TokenService(config.jwt.secret, config.jwt.expiresInSeconds)),
     experiments: new ExperimentsService(experimentsRepo, users, registry.defaults),
-    generation: new GenerationService(experimentsRepo, responsesRepo, registry, cache, logger),
+    experimentStats: new ExperimentStatsService(experimentsRepo, responsesRepo),
+    generation: new GenerationService(
+      experimentsRepo,
+      responsesRepo,
+      registry,
+      cache,
+      logger,
+      scoring,
+    ),
+    scoring,
+    metrics: new MetricsService(scoring, new MetricsRepository(db), responsesRepo),
+    comparison: new ComparisonService(responsesRepo, scoring),
     responses: new ResponsesService(responsesRepo, experimentsRepo),
     models: new ModelsService(registry, users),
     health: new HealthService(

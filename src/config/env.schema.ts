@@ -106,6 +106,45 @@ export const EnvSchema = z.object({
     .default(0),
   PRICING_FILE: z.string().optional(),
   RESPONSE_CACHE_TTL_SECONDS: positiveInt('seconds as a positive whole number').default(86_400),
+  QUALITY_METHOD: z
+    .enum(['heuristic', 'llm_judge', 'hybrid'], {
+      error: 'expected heuristic, llm_judge or hybrid',
+    })
+    .default('heuristic'),
+  QUALITY_AUTO_SCORE: booleanString.default(true),
+  QUALITY_JUDGE_PROVIDER: z
+    .enum(['mock', 'openai', 'anthropic', 'ollama'], {
+      error: 'expected mock, openai, anthropic or ollama',
+    })
+    .optional(),
+  QUALITY_JUDGE_MODEL: z.string().min(1).optional(),
+  QUALITY_JUDGE_SAMPLES: z.coerce
+    .number({ error: 'expected a whole number from 1 to 10' })
+    .int('expected a whole number from 1 to 10')
+    .min(1, 'expected a whole number from 1 to 10')
+    .max(10, 'expected a whole number from 1 to 10')
+    .default(1),
+  QUALITY_WEIGHTS: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        const parsed: unknown = JSON.parse(v);
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+          const entries = Object.entries(parsed as Record<string, unknown>);
+          if (entries.every(([, w]) => typeof w === 'number' && w >= 0)) {
+            return Object.fromEntries(entries) as Record<string, number>;
+          }
+        }
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected a JSON object of non-negative weights, e.g. {"relevance":2}',
+      });
+      return z.NEVER;
+    })
+    .optional(),
   GENERATION_RATE_LIMIT_MAX: positiveInt('a positive whole number of requests').default(10),
   GENERATION_RATE_LIMIT_WINDOW_MS: positiveInt('milliseconds as a positive whole number').default(
     60_000,

@@ -35,6 +35,20 @@ export interface Config {
     /** Requests per window for an authenticated user, counted per user. */
     userMax: number;
   };
+  quality: {
+    /** Engine used for automatic scoring and when a request names none. */
+    method: 'heuristic' | 'llm_judge' | 'hybrid';
+    /** Score every completed response without being asked. */
+    autoScore: boolean;
+    /** Judge for llm_judge/hybrid; defaults to the default LLM provider and model. */
+    judge: {
+      provider?: 'mock' | 'openai' | 'anthropic' | 'ollama';
+      model?: string;
+      samples: number;
+    };
+    /** Overrides of the overall_quality weights, by dimension. */
+    weights?: Record<string, number>;
+  };
   /** The spec's per-user limit on response generation (10 / minute by default). */
   generationRateLimit: { windowMs: number; max: number };
   llm: {
@@ -152,6 +166,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       windowMs: e.RATE_LIMIT_WINDOW_MS,
       anonymousMax: e.RATE_LIMIT_MAX,
       userMax: e.RATE_LIMIT_USER_MAX,
+    },
+    quality: {
+      method: e.QUALITY_METHOD,
+      autoScore: e.QUALITY_AUTO_SCORE,
+      judge: {
+        ...defined({ provider: e.QUALITY_JUDGE_PROVIDER, model: e.QUALITY_JUDGE_MODEL }),
+        samples: e.QUALITY_JUDGE_SAMPLES,
+      },
+      ...defined({ weights: e.QUALITY_WEIGHTS }),
     },
     generationRateLimit: {
       windowMs: e.GENERATION_RATE_LIMIT_WINDOW_MS,

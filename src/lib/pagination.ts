@@ -1,12 +1,15 @@
+import { z } from 'zod';
+
 /** The spec's pagination block. */
-export interface Pagination {
-  current_page: number;
-  total_pages: number;
-  total_items: number;
-  per_page: number;
-  has_next: boolean;
-  has_prev: boolean;
-}
+export const PaginationSchema = z.object({
+  current_page: z.number().int(),
+  total_pages: z.number().int(),
+  total_items: z.number().int(),
+  per_page: z.number().int(),
+  has_next: z.boolean(),
+  has_prev: z.boolean(),
+});
+export type Pagination = z.infer<typeof PaginationSchema>;
 
 export function paginate(page: number, perPage: number, totalItems: number): Pagination {
   const totalPages = Math.ceil(totalItems / perPage);

@@ -1,6 +1,7 @@
 import type { QueryInterface } from 'sequelize';
 import * as createCoreTables from './20261204000000-create-core-tables.js';
 import * as usernameCaseInsensitive from './20261204000100-add-username-case-insensitive-unique.js';
+import * as qualityMetricsMetadata from './20261204000200-add-quality-metrics-metadata.js';
 
 export interface Migration {
   name: string;
@@ -15,4 +16,5 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
   { name: '20261204000000-create-core-tables', ...createCoreTables },
   { name: '20261204000100-add-username-case-insensitive-unique', ...usernameCaseInsensitive },
+  { name: '20261204000200-add-quality-metrics-metadata', ...qualityMetricsMetadata },
 ];

@@ -164,6 +164,7 @@ export function defineModels(sequelize: Sequelize): Models {
       detailed_analysis: json('detailed_analysis'),
       calculation_method: str(32),
       processing_time: float(),
+      metadata: json('metadata'),
       ...createdOnly(),
     },
     { tableName: 'quality_metrics', updatedAt: false },

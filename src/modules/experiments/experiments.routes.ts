@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, type RouteDefinition } from '../../http/define-route.js';
+import { PaginationSchema } from '../../lib/pagination.js';
 import { IdParamSchema } from '../../lib/query-params.js';
 import { ExperimentDetailSchema, ExperimentSchema } from './experiment.dto.js';
 import {
@@ -8,20 +9,15 @@ import {
   ListExperimentsQuerySchema,
   UpdateExperimentBodySchema,
 } from './experiments.schemas.js';
+import type { ExperimentStatsService } from './experiment-stats.service.js';
 import type { ExperimentsService } from './experiments.service.js';
 
 const tags = ['experiments'];
 
-const PaginationSchema = z.object({
-  current_page: z.number().int(),
-  total_pages: z.number().int(),
-  total_items: z.number().int(),
-  per_page: z.number().int(),
-  has_next: z.boolean(),
-  has_prev: z.boolean(),
-});
-
-export function experimentRoutes(service: ExperimentsService): RouteDefinition[] {
+export function experimentRoutes(
+  service: ExperimentsService,
+  stats: ExperimentStatsService,
+): RouteDefinition[] {
   return [
     defineRoute({
       method: 'get',
@@ -102,6 +98,20 @@ export function experimentRoutes(service: ExperimentsService): RouteDefinition[]
         data: await service.remove(auth, params.id),
         message: 'Experiment deleted successfully',
       }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/experiments/:id/stats',
+      summary:
+        'Statistics: overview with quality trend, breakdown per dimension, parameter impact, diversity, time series',
+      tags,
+      request: { params: IdParamSchema },
+      response: {
+        status: 200,
+        description: 'Statistics',
+        schema: z.record(z.string(), z.unknown()),
+      },
+      handler: async ({ auth, params }) => ({ data: await stats.stats(auth, params.id) }),
     }),
   ];
 }

@@ -1,3 +1,4 @@
+import type { ResponseMetricsDto } from '../metrics/metrics.dto.js';
 import type { ResponseDto } from './response.dto.js';
 
 /** Summary of one generate request (the spec's `batch_summary`). */
@@ -24,6 +25,7 @@ export type GenerationEvent =
   | { type: 'started'; experiment_id: number; count: number; provider: string; model: string }
   | { type: 'delta'; index: number; response_id: number; text: string }
   | { type: 'response'; index: number; response: ResponseDto }
+  | { type: 'quality_calculated'; index: number; response_id: number; metrics: ResponseMetricsDto }
   | {
       type: 'error';
       index: number;

@@ -17,6 +17,8 @@ import {
   type Parameters,
   type PartialParameters,
 } from '../experiments/parameters.schema.js';
+import { toResponseMetricsDto } from '../metrics/metrics.dto.js';
+import type { ScoringService } from '../metrics/scoring.service.js';
 import type { GenerationEvent, GenerationOutcome } from './generation-events.js';
 import { toResponseDto, type ResponseDto } from './response.dto.js';
 import type { ResponsesRepository } from './responses.repository.js';
@@ -35,6 +37,8 @@ export interface GenerationPlan {
   experimentId: number;
   count: number;
   prompt: string;
+  /** The request replaced the experiment's prompt. */
+  promptOverride: boolean;
   parameters: Parameters;
   resolved: ResolvedModel;
   cache: boolean;
@@ -58,6 +62,8 @@ export class GenerationService {
     private readonly registry: ProviderRegistry,
     private readonly cache: ResponseCache,
     private readonly logger: Logger,
+    /** Scores each completed response inline (until a job queue takes this over). */
+    private readonly scoring?: ScoringService,
   ) {}
 
   async generate(
@@ -152,6 +158,7 @@ export class GenerationService {
       experimentId: body.experiment_id,
       count: body.count,
       prompt: body.prompt ?? String(experiment.prompt),
+      promptOverride: body.prompt !== undefined && body.prompt !== experiment.prompt,
       parameters: withDefaults(
         body.parameters,
         withDefaults(experiment.parameters as PartialParameters),
@@ -210,9 +217,27 @@ export class GenerationService {
         completion_tokens: result.tokenUsage.completion,
         finish_reason: result.finishReason,
         cached: cached !== undefined,
-        metadata: { ...result.metadata, token_usage_source: result.tokenUsage.source },
+        metadata: {
+          ...result.metadata,
+          token_usage_source: result.tokenUsage.source,
+          // The scoring of a stored response needs the prompt it answered.
+          ...(plan.promptOverride ? { prompt: plan.prompt } : {}),
+        },
       });
       if (plan.cache && !cached) await this.cache.set(key, result);
+      const metrics = await this.scoring?.autoScoreResponse(responseId, {
+        content: result.content,
+        prompt: plan.prompt,
+        finishReason: result.finishReason,
+      });
+      if (metrics) {
+        emit({
+          type: 'quality_calculated',
+          index,
+          response_id: responseId,
+          metrics: toResponseMetricsDto(metrics),
+        });
+      }
       const response = toResponseDto((await this.responses.findById(responseId))!);
       emit({ type: 'response', index, response });
       return { ok: true, response };

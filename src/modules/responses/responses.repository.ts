@@ -80,8 +80,28 @@ export class ResponsesRepository {
 
   /** A response with its metrics and its experiment's id/name/prompt, if the caller may see it. */
   async findForOwner(scope: OwnerScope, id: number): Promise<Row | undefined> {
-    const row = await this.db.models.Response.findOne({
-      where: { id },
+    return (await this.findManyForOwner(scope, [id]))[0];
+  }
+
+  /** The latest `limit` completed responses of an experiment with their metrics, oldest first. */
+  async completedWithMetrics(experimentId: number, limit: number): Promise<Row[]> {
+    const rows = await this.db.models.Response.findAll({
+      attributes: ['id', 'content', 'parameters', 'created_at', 'finish_reason'],
+      where: { experiment_id: experimentId, status: 'completed' },
+      include: [{ model: this.db.models.QualityMetric, as: 'quality_metrics', required: false }],
+      order: [
+        ['created_at', 'DESC'],
+        ['id', 'DESC'],
+      ],
+      limit,
+    });
+    return rows.map((r) => r.get({ plain: true }) as Row).reverse();
+  }
+
+  /** Several responses with metrics and experiment stubs, limited to what the caller may see. */
+  async findManyForOwner(scope: OwnerScope, ids: number[]): Promise<Row[]> {
+    const rows = await this.db.models.Response.findAll({
+      where: { id: { [Op.in]: ids } },
       include: [
         { model: this.db.models.QualityMetric, as: 'quality_metrics', required: false },
         {
@@ -92,8 +112,9 @@ export class ResponsesRepository {
           ...(scope.isAdmin ? {} : { where: { user_id: scope.userId } }),
         },
       ],
+      order: [['id', 'ASC']],
     });
-    return (row?.get({ plain: true }) as Row | undefined) ?? undefined;
+    return rows.map((r) => r.get({ plain: true }) as Row);
   }
 
   private filters(

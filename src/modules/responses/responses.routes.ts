@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineRoute, type RouteDefinition } from '../../http/define-route.js';
 import { openSse, wantsEventStream } from '../../http/sse.js';
 import { toAppError, errorEnvelope } from '../../http/error-handler.js';
+import { PaginationSchema } from '../../lib/pagination.js';
 import { IdParamSchema } from '../../lib/query-params.js';
 import { GenerationService } from './generation.service.js';
 import { ResponseSchema } from './response.dto.js';
@@ -113,14 +114,7 @@ export function responseRoutes(
           experiment_id: z.number().int(),
           responses: z.array(ResponseSchema),
           summary: SummarySchema,
-          pagination: z.object({
-            current_page: z.number().int(),
-            total_pages: z.number().int(),
-            total_items: z.number().int(),
-            per_page: z.number().int(),
-            has_next: z.boolean(),
-            has_prev: z.boolean(),
-          }),
+          pagination: PaginationSchema,
         }),
       },
       handler: async ({ auth, params, query }) => ({

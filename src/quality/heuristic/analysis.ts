@@ -1,0 +1,210 @@
+/**
+ * The single text-analysis pass shared by all eight heuristic scorers: computed once per
+ * scoring call, then read (never recomputed) by each dimension.
+ */
+import type { ScoringInput } from '../types.js';
+import { syllables, zipf } from './nlp.js';
+import { isWordType, parseText, type ParsedText } from './parse.js';
+import { analyzePrompt, type PromptAnalysis } from './prompt-analysis.js';
+import { normalizeNumber } from './source.js';
+import { findRepetition, type Repetition } from './repetition.js';
+import { grammarSignals, type GrammarSignals } from './grammar.js';
+
+export interface Sentence {
+  index: number;
+  text: string;
+  start: number;
+  end: number;
+  /** Word and number tokens, lowercase. */
+  words: string[];
+  /** Content-word stems, in order. */
+  content: string[];
+  hasVerb: boolean;
+  /** Ends in . ! ? (or a closing quote/bracket after one), or was closed by a line break. */
+  terminated: boolean;
+  lineEnd: boolean;
+  paragraphStart: boolean;
+  question: boolean;
+  syllables: number;
+}
+
+export interface TextAnalysis {
+  /** The analysed text (the response, capped at MAX_ANALYSIS_CHARS). */
+  text: string;
+  lower: string;
+  /** Characters in the whole response, and whether analysis was capped. */
+  charCount: number;
+  capped: boolean;
+  empty: boolean;
+  parsed: ParsedText;
+  sentences: Sentence[];
+  wordCount: number;
+  /** Lowercase words (word and number tokens) in order. */
+  words: string[];
+  /** Content-word stems in order, their counts and a surface form for each. */
+  content: string[];
+  contentCounts: Map<string, number>;
+  surfaces: Map<string, string>;
+  syllableCount: number;
+  /** Words of three or more syllables. */
+  polysyllables: number;
+  /** Mean Zipf frequency of content words (lower = rarer vocabulary). */
+  meanContentZipf: number;
+  /** Content words with Zipf < 3 (rare in everyday English), unique, in order. */
+  rareWords: string[];
+  numbers: string[];
+  /** Proper nouns (wink PROPN or capitalised mid-sentence), lowercase, unique. */
+  entities: string[];
+  structure: {
+    paragraphs: number;
+    listItems: number;
+    headings: number;
+    codeBlocks: number;
+    inlineCode: number;
+  };
+  repetition: Repetition;
+  grammar: GrammarSignals;
+  prompt: PromptAnalysis | null;
+  finishReason: string | undefined;
+}
+
+/** ~3,500 words: enough to judge any answer; keeps a 100 KB input from costing 100 KB of NLP. */
+export const MAX_ANALYSIS_CHARS = 20_000;
+
+const TERMINAL = /[.!?…]["'”’)\]]*$/;
+
+/** Longer runs without a space (hashes, minified code, junk) are shortened for analysis. */
+const LONG_TOKEN = /\S{80,}/g;
+
+function cap(raw: string): { text: string; capped: boolean } {
+  const text = raw.replace(LONG_TOKEN, (run) => `${run.slice(0, 60)}…`);
+  if (text.length <= MAX_ANALYSIS_CHARS) return { text, capped: text.length !== raw.length };
+  const head = text.slice(0, MAX_ANALYSIS_CHARS);
+  const cut = Math.max(head.lastIndexOf('. '), head.lastIndexOf('\n'));
+  return { text: cut > MAX_ANALYSIS_CHARS * 0.8 ? head.slice(0, cut + 1) : head, capped: true };
+}
+
+function structureOf(text: string): TextAnalysis['structure'] {
+  const count = (re: RegExp): number => text.match(re)?.length ?? 0;
+  return {
+    paragraphs: text.split(/\n\s*\n/).filter((p) => p.trim()).length,
+    listItems: count(/^\s*(?:[-*•]|\d{1,2}[.)])\s+\S/gm),
+    headings: count(/^#{1,6}\s+\S/gm),
+    codeBlocks: Math.floor(count(/^```/gm) / 2),
+    // `code` spans; "`` quoted ''" (Penn Treebank quotes) has spaces inside, so it does not count.
+    inlineCode: count(/`[^`\s][^`\n]*`/g),
+  };
+}
+
+const OBJECT_START = new Set(['DET', 'ADJ', 'NOUN', 'PROPN', 'NUM', 'PRON']);
+
+/**
+ * The tagger sometimes reads a present-tense verb after its subject as a plural noun ("a hash
+ * table stores key-value pairs"): noun + "-s" word + object is counted as a verb.
+ */
+function verbTaggedAsNoun(parsed: ParsedText, i: number): boolean {
+  if (parsed.pos[i] !== 'NOUN' || !parsed.normal[i]!.endsWith('s')) return false;
+  const before = parsed.pos[i - 1];
+  const after = parsed.pos[i + 1];
+  return (
+    (before === 'NOUN' || before === 'PROPN') && after !== undefined && OBJECT_START.has(after)
+  );
+}
+
+function sentencesOf(parsed: ParsedText): Sentence[] {
+  return parsed.sentences.map((span, index) => {
+    const words: string[] = [];
+    const content: string[] = [];
+    let hasVerb = false;
+    let syl = 0;
+    for (let i = span.start; i <= span.end; i += 1) {
+      const pos = parsed.pos[i]!;
+      if (pos === 'VERB' || pos === 'AUX' || verbTaggedAsNoun(parsed, i)) hasVerb = true;
+      if (isWordType(parsed.type[i]!)) {
+        words.push(parsed.normal[i]!);
+        syl += syllables(parsed.normal[i]!);
+      }
+      const stem = parsed.content[i];
+      if (stem) content.push(stem);
+    }
+    const text = span.text;
+    return {
+      index,
+      text,
+      start: span.start,
+      end: span.end,
+      words,
+      content,
+      hasVerb,
+      terminated: TERMINAL.test(text) || span.lineEnd,
+      lineEnd: span.lineEnd,
+      paragraphStart: span.paragraphStart,
+      question: /\?["'”’)]*$/.test(text),
+      syllables: syl,
+    };
+  });
+}
+
+export function analyzeText(input: ScoringInput): TextAnalysis {
+  const raw = input.content ?? '';
+  const { text, capped } = cap(raw.trim());
+  const parsed = parseText(text);
+  const sentences = sentencesOf(parsed);
+  const words: string[] = [];
+  const content: string[] = [];
+  const contentCounts = new Map<string, number>();
+  const surfaces = new Map<string, string>();
+  const numbers: string[] = [];
+  const entities = new Set<string>();
+  const rare = new Set<string>();
+  let syllableCount = 0;
+  let polysyllables = 0;
+  let zipfSum = 0;
+  for (let i = 0; i < parsed.normal.length; i += 1) {
+    const type = parsed.type[i]!;
+    if (!isWordType(type)) continue;
+    const normal = parsed.normal[i]!;
+    words.push(normal);
+    const syl = syllables(normal);
+    syllableCount += syl;
+    if (syl >= 3) polysyllables += 1;
+    if (/\d/.test(normal)) numbers.push(normalizeNumber(normal));
+    const value = parsed.value[i]!;
+    const midSentenceCap = /^[A-Z][a-z]/.test(value) && i > 0 && parsed.type[i - 1] === 'word';
+    if (parsed.pos[i] === 'PROPN' || midSentenceCap) entities.add(normal);
+    const stem = parsed.content[i];
+    if (!stem) continue;
+    content.push(stem);
+    contentCounts.set(stem, (contentCounts.get(stem) ?? 0) + 1);
+    if (!surfaces.has(stem)) surfaces.set(stem, normal);
+    const z = zipf(normal);
+    zipfSum += z;
+    if (z < 3 && parsed.pos[i] !== 'PROPN' && /^[a-z-]+$/.test(normal)) rare.add(normal);
+  }
+  const prompt = input.prompt?.trim() ? analyzePrompt(input.prompt) : null;
+  return {
+    text,
+    lower: text.toLowerCase(),
+    charCount: raw.length,
+    capped,
+    empty: words.length === 0,
+    parsed,
+    sentences,
+    wordCount: words.length,
+    words,
+    content,
+    contentCounts,
+    surfaces,
+    syllableCount,
+    polysyllables,
+    meanContentZipf: content.length ? zipfSum / content.length : 0,
+    rareWords: [...rare],
+    numbers,
+    entities: [...entities],
+    structure: structureOf(text),
+    repetition: findRepetition(parsed, sentences),
+    grammar: grammarSignals(parsed, sentences),
+    prompt,
+    finishReason: input.finishReason,
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * What the prompt asks for: the instruction's key terms and separate requirements, the kind
+ * of task, a length expectation, and — when the prompt carries material to work on (an
+ * article to summarise, a passage to answer from) — that source's vocabulary and salience.
+ * Cached by prompt text: a sweep scores many responses to one prompt.
+ */
+import { GENERIC_PROMPT_WORDS, type TaskKind } from './lexicon.js';
+import { zipf } from './nlp.js';
+import { parseText, spanText, type ParsedText } from './parse.js';
+import { detectTask, lengthHint, splitPrompt, type LengthHint } from './prompt-parts.js';
+import { buildSource, type SourceMaterial } from './source.js';
+
+export interface Term {
+  stem: string;
+  /** The word as the prompt spells it (for explanations). */
+  surface: string;
+  /** Specificity weight (rarer words matter more), 1–4. */
+  weight: number;
+}
+
+export interface Requirement {
+  text: string;
+  terms: Term[];
+}
+
+
+export interface PromptAnalysis {
+  instruction: string;
+  task: TaskKind;
+  keyTerms: Term[];
+  requirements: Requirement[];
+  lengthHint: LengthHint;
+  source: SourceMaterial | null;
+}
+
+const MAX_PROMPT_CHARS = 60_000;
+
+
+
+/**
+ * Nouns name the topic; adjectives and verbs qualify it ("how X works" is about X); adverbs
+ * ("usually", "quickly") are not topics.
+ */
+const POS_WEIGHT: Record<string, number> = { NOUN: 1, PROPN: 1, ADJ: 0.8, VERB: 0.6 };
+
+/** Topic terms of a parsed stretch of instruction (not the generic "write/explain/article"). */
+function termsOf(parsed: ParsedText, start = 0, end = parsed.normal.length - 1): Term[] {
+  const seen = new Map<string, Term>();
+  for (let i = start; i <= end; i += 1) {
+    const s = parsed.content[i];
+    const normal = parsed.normal[i]!;
+    if (!s || GENERIC_PROMPT_WORDS.has(normal) || GENERIC_PROMPT_WORDS.has(s)) continue;
+    const role = POS_WEIGHT[parsed.pos[i]!] ?? 0;
+    if (seen.has(s) || role === 0) continue;
+    // Specific (rarer) words say more about the topic than everyday ones.
+    const weight = role * Math.min(4, Math.max(1, 7 - zipf(normal)));
+    seen.set(s, { stem: s, surface: parsed.value[i]!, weight });
+  }
+  return [...seen.values()];
+}
+
+function analyze(prompt: string): PromptAnalysis {
+  const clipped = prompt.slice(0, MAX_PROMPT_CHARS).replace(/\S{80,}/g, (run) => run.slice(0, 60));
+  const { instruction, source } = splitPrompt(clipped);
+  const parsed = parseText(instruction);
+  const task = detectTask(instruction);
+  const requirements: Requirement[] = [];
+  for (const span of parsed.sentences) {
+    // "… and also …", ";" and numbered items inside one sentence are separate asks.
+    let start = span.start;
+    for (let i = span.start; i <= span.end + 1; i += 1) {
+      const boundary =
+        i > span.end || parsed.value[i] === ';' || (parsed.value[i] === '?' && i < span.end);
+      if (!boundary) continue;
+      const end = Math.min(i, span.end);
+      const terms = termsOf(parsed, start, end);
+      const whole = start === span.start && end === span.end;
+      if (terms.length > 0) {
+        requirements.push({ text: whole ? span.text : spanText(parsed, start, end), terms });
+      }
+      start = i + 1;
+    }
+  }
+  return {
+    instruction,
+    task,
+    keyTerms: termsOf(parsed),
+    requirements: dedupeRequirements(requirements),
+    lengthHint: lengthHint(instruction, task),
+    source: source ? buildSource(parseText(source)) : null,
+  };
+}
+
+function dedupeRequirements(list: Requirement[]): Requirement[] {
+  const seen = new Set<string>();
+  return list.filter((r) => {
+    const key = r.terms.map((t) => t.stem).join(' ');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+const cache = new Map<string, PromptAnalysis>();
+const CACHE_LIMIT = 64;
+
+/** Analysis of a prompt, memoised (the N responses of one setting share their prompt). */
+export function analyzePrompt(prompt: string): PromptAnalysis {
+  let hit = cache.get(prompt);
+  if (!hit) {
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    hit = analyze(prompt);
+    cache.set(prompt, hit);
+  }
+  return hit;
+}
