@@ -5,6 +5,7 @@
  *
  *   npm run bench:quality-correlation            # table
  *   npm run bench:quality-correlation -- --json  # machine-readable
+ *   npm run bench:quality-correlation -- --check # exit 1 when the goal is not met
  *
  * Data: ../shared/data/summeval.jsonl next to the repository, or SUMMEVAL_PATH.
  */
@@ -67,16 +68,25 @@ const dims: Dimension[] = ['coherence', 'factual_accuracy', 'readability', 'rele
 const started = performance.now();
 const rows = items.map((item) => {
   const report = engine.scoreSync({ content: item.content, prompt: item.prompt });
-  const human = Object.fromEntries(HUMAN.map((h) => [h, mean(item.ratings[h])])) as Record<HumanColumn, number>;
+  const human = Object.fromEntries(HUMAN.map((h) => [h, mean(item.ratings[h])])) as Record<
+    HumanColumn,
+    number
+  >;
   human.mean = mean(HUMAN.map((h) => human[h]));
-  const ours = Object.fromEntries(dims.map((d) => [d, report.dimensions[d]!.score])) as Record<EngineColumn, number>;
+  const ours = Object.fromEntries(dims.map((d) => [d, report.dimensions[d]!.score])) as Record<
+    EngineColumn,
+    number
+  >;
   ours.overall = report.overall_quality;
   return { group: item.group, human, ours };
 });
 const elapsed = performance.now() - started;
 
 function itemLevel(e: EngineColumn, h: HumanColumn): number {
-  return spearman(rows.map((r) => r.ours[e]), rows.map((r) => r.human[h]));
+  return spearman(
+    rows.map((r) => r.ours[e]),
+    rows.map((r) => r.human[h]),
+  );
 }
 
 function perArticle(e: EngineColumn, h: HumanColumn): { rho: number; groups: number } {
@@ -92,34 +102,52 @@ function perArticle(e: EngineColumn, h: HumanColumn): { rho: number; groups: num
   return { rho: mean(values), groups: values.length };
 }
 
-const table = (fn: (e: EngineColumn, h: HumanColumn) => number): Record<string, Record<string, number>> =>
-  Object.fromEntries(ENGINE.map((e) => [e, Object.fromEntries(HUMAN_COLUMNS.map((h) => [h, fn(e, h)]))]));
+const table = (
+  fn: (e: EngineColumn, h: HumanColumn) => number,
+): Record<string, Record<string, number>> =>
+  Object.fromEntries(
+    ENGINE.map((e) => [e, Object.fromEntries(HUMAN_COLUMNS.map((h) => [h, fn(e, h)]))]),
+  );
 const item = table(itemLevel);
 const article = table((e, h) => perArticle(e, h).rho);
 
 if (process.argv.includes('--json')) {
-  console.log(JSON.stringify({ items: rows.length, item_level: item, per_article: article }, null, 2));
+  console.log(
+    JSON.stringify({ items: rows.length, item_level: item, per_article: article }, null, 2),
+  );
 } else {
   const fmt = (x: number): string => (Number.isNaN(x) ? '  n/a' : x.toFixed(3).padStart(6));
   const print = (title: string, t: Record<string, Record<string, number>>): void => {
     console.log(`\n${title}`);
-    console.log(`${'engine \\ human'.padEnd(18)}${HUMAN_COLUMNS.map((h) => h.padStart(13)).join('')}`);
+    console.log(
+      `${'engine \\ human'.padEnd(18)}${HUMAN_COLUMNS.map((h) => h.padStart(13)).join('')}`,
+    );
     for (const e of ENGINE) {
-      const cells = HUMAN_COLUMNS.map((h) => `${MATCHED[e] === h ? '*' : ' '}${fmt(t[e]![h]!)}`.padStart(13));
+      const cells = HUMAN_COLUMNS.map((h) =>
+        `${MATCHED[e] === h ? '*' : ' '}${fmt(t[e]![h]!)}`.padStart(13),
+      );
       console.log(`${e.padEnd(18)}${cells.join('')}`);
     }
   };
-  console.log(`SummEval: ${rows.length} summaries scored in ${(elapsed / 1000).toFixed(1)} s (${dataPath})`);
+  console.log(
+    `SummEval: ${rows.length} summaries scored in ${(elapsed / 1000).toFixed(1)} s (${dataPath})`,
+  );
   print('Spearman, item level (all summaries)', item);
   print('Spearman, per article (mean over articles; G-Eval protocol)', article);
-  console.log('\n* = matched pair. Per-article goal: beat the best naive feature, and overall ≥ 0.30.');
+  console.log(
+    '\n* = matched pair. Per-article goal: beat the best naive feature, and overall ≥ 0.30.',
+  );
   let ok = true;
   for (const e of ENGINE) {
     const h = MATCHED[e];
     const rho = article[e]![h]!;
     const pass = rho > NAIVE_BEST[h] && (e !== 'overall' || rho >= 0.3);
     ok &&= pass;
-    console.log(`  ${e} ~ ${h}: ${rho.toFixed(3)} vs naive best ${NAIVE_BEST[h].toFixed(3)} ${pass ? 'PASS' : 'FAIL'}`);
+    console.log(
+      `  ${e} ~ ${h}: ${rho.toFixed(3)} vs naive best ${NAIVE_BEST[h].toFixed(3)} ${pass ? 'PASS' : 'FAIL'}`,
+    );
   }
   console.log(ok ? 'Goal met.' : 'Goal not met.');
+  // --check turns the goal into an exit code (for CI or a pre-merge check).
+  if (!ok && process.argv.includes('--check')) process.exitCode = 1;
 }

@@ -55,12 +55,19 @@ runs.sort((a, b) => a - b);
 const batches: number[] = [];
 for (let b = 0; b < 5; b += 1) {
   const t0 = performance.now();
-  for (let i = 0; i < 100; i += 1) engine.scoreSync({ content: response(b * 100 + i), prompt: PROMPT });
+  for (let i = 0; i < 100; i += 1)
+    engine.scoreSync({ content: response(b * 100 + i), prompt: PROMPT });
   batches.push(performance.now() - t0);
 }
 
 const p95 = runs[Math.floor(runs.length * 0.95)]!;
-console.log(`Heuristic engine, ${words}-word response, all 8 dimensions, one core (500 runs after warm-up):`);
-console.log(`  median ${median(runs).toFixed(3)} ms   p95 ${p95.toFixed(3)} ms   (goal: median ≤ 2 ms)`);
-console.log(`  100 responses: median ${median(batches).toFixed(1)} ms over 5 batches (goal: well under 500 ms)`);
+console.log(
+  `Heuristic engine, ${words}-word response, all 8 dimensions, one core (500 runs after warm-up):`,
+);
+console.log(
+  `  median ${median(runs).toFixed(3)} ms   p95 ${p95.toFixed(3)} ms   (goal: median ≤ 2 ms)`,
+);
+console.log(
+  `  100 responses: median ${median(batches).toFixed(1)} ms over 5 batches (goal: well under 500 ms)`,
+);
 console.log(median(runs) <= 2 ? 'Goal met.' : 'Goal not met.');

@@ -1,5 +1,7 @@
 import { createServer } from 'node:http';
 import { createApp } from './app.js';
+import { attachWebSocketServer } from './realtime/websocket-server.js';
+import { authenticateWith } from './realtime/ws-handshake.js';
 import { buildServices } from './services.js';
 import {
   createLogger,
@@ -19,6 +21,12 @@ const db = await openMigratedDatabase(config, logger).catch(() => process.exit(1
 
 const services = buildServices({ config, db, logger });
 const server = createServer(createApp({ config, db, logger, services }));
+const realtime = attachWebSocketServer(server, {
+  bus: services.events,
+  authenticate: authenticateWith(services.auth),
+  canAccess: services.canWatch,
+  logger: logger.child({ component: 'realtime' }),
+});
 server.listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -39,10 +47,13 @@ async function shutdown(signal: string): Promise<void> {
     server.closeAllConnections();
   }, SHUTDOWN_GRACE_MS);
   forced.unref();
-  await new Promise<void>((resolve) => {
+  const httpClosed = new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
+  // Upgraded sockets keep server.close() from finishing, so WebSockets go first.
+  await realtime.close();
+  await httpClosed;
   clearTimeout(forced);
   await services.close();
   await db.sequelize.close();

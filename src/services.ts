@@ -27,6 +27,9 @@ import { GenerationService } from './modules/responses/generation.service.js';
 import { ResponsesRepository } from './modules/responses/responses.repository.js';
 import { ResponsesService } from './modules/responses/responses.service.js';
 import { HealthService, type LlmStatus } from './modules/system/health.service.js';
+import { createEventBus, type EventBus } from './realtime/event-bus.js';
+import type { ChannelKind } from './realtime/events.js';
+import type { WsAuth } from './realtime/ws-handshake.js';
 import { SystemRepository } from './modules/system/system.repository.js';
 
 /** Every service the HTTP layer (and later the worker) calls; built once per process. */
@@ -43,6 +46,10 @@ export interface Services {
   health: HealthService;
   registry: ProviderRegistry;
   connections: ReturnType<typeof createConnectionTracker>;
+  /** Domain events for WebSocket watchers (Redis pub/sub across processes when configured). */
+  events: EventBus;
+  /** Whether a WebSocket user may watch this experiment or batch (owner or admin). */
+  canWatch(auth: WsAuth, kind: ChannelKind, id: number): Promise<boolean>;
   redis?: Redis;
   /** Releases what the services opened (Redis); the database is closed by its owner. */
   close(): Promise<void>;
@@ -93,6 +100,7 @@ export function buildServices(deps: ServiceDeps): Services {
       )
     : new MemoryResponseCache(config.llm.responseCacheTtlSeconds);
   const connections = createConnectionTracker();
+  const events = createEventBus({ redisUrl: config.redisUrl, logger });
   const scoring = new ScoringService(
     new QualityEngines(registry, config.quality),
     new MetricsRepository(db),
@@ -111,6 +119,7 @@ export function buildServices(deps: ServiceDeps): Services {
       cache,
       logger,
       scoring,
+      events,
     ),
     scoring,
     metrics: new MetricsService(scoring, new MetricsRepository(db), responsesRepo),
@@ -126,8 +135,15 @@ export function buildServices(deps: ServiceDeps): Services {
     ),
     registry,
     connections,
+    events,
+    canWatch: async (auth, kind, id) => {
+      if (kind !== 'experiment') return false; // batch experiments arrive with the jobs issue
+      const scope = { userId: auth.userId, isAdmin: auth.role === 'admin' };
+      return experimentsRepo.exists(scope, id);
+    },
     ...(redis ? { redis } : {}),
     close: async () => {
+      await events.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };

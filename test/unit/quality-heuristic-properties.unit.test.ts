@@ -92,6 +92,52 @@ describe('creativity and engagement', () => {
   });
 });
 
+describe('intelligibility', () => {
+  it('when rare words come as noise (non-words, doubled words), then creativity is not rewarded', () => {
+    const prompt = 'Write a short story about a robot who learns to paint.';
+    const noise = `robot Many paint / wallpaper detail wombat pickle loplofen the of blitheronk canvas holds it / together and tumbled most onkplogu, brush brush framework wizards strengthens lampshade onklo fenixzi tumbled a single goal. The gargoyle robot lingered tralo to, quakaonk, and that link changes changes lollipop doorknob part part in.`;
+    const story = `Unit 7 had been built to weld car doors, so the first brushstroke it made was a perfect, joyless line. The old janitor laughed and handed it a chipped mug of water. "Paint what you hear," she said. That night Unit 7 listened to the rain on the factory roof and covered the canvas in soft grey dots, each one a drop it had counted. In the morning the janitor stood in front of it for a long time without speaking.`;
+    expect(score({ content: noise, prompt }, 'creativity')).toBeLessThan(
+      score({ content: story, prompt }, 'creativity') - 20,
+    );
+    const coherence = engine.scoreSync({ content: noise, prompt }).dimensions.coherence!;
+    expect(coherence.score).toBeLessThan(score({ content: story, prompt }, 'coherence') - 30);
+    expect(coherence.explanation).toMatch(
+      /loplofen|blitheronk|onkplogu|brush brush|changes changes/,
+    );
+  });
+});
+
+describe('no false alarms on ordinary formats', () => {
+  it('when an answer ends on a list item or an email ends on a signature, then it is not called unfinished', () => {
+    const list = engine.scoreSync({
+      prompt: 'List three ways to save water at home.',
+      content: `Here are three easy ways:\n\n- Take shorter showers\n- Fix leaking taps\n- Run the dishwasher only when it is full`,
+    }).dimensions.completeness!;
+    const email = engine.scoreSync({
+      prompt: 'Write a short email asking my manager for Friday off.',
+      content: `Hi Sam,\n\nWould it be possible for me to take this Friday off? My tasks for the week will be finished by Thursday, and Priya has agreed to cover any urgent requests.\n\nThanks,\nAlex`,
+    }).dimensions.completeness!;
+    for (const result of [list, email]) {
+      expect(result.explanation).not.toMatch(/breaks off|does not finish/);
+    }
+  });
+
+  it('when a question about a passage gets a short precise answer, then the rest of the passage is not demanded', () => {
+    const prompt = `Answer the question using the passage below.
+
+The Great Barrier Reef is the world's largest coral reef system, composed of over 2,900 individual reefs and 900 islands stretching for over 2,300 kilometres. It is located in the Coral Sea, off the coast of Queensland, Australia. The reef can be seen from outer space and is the world's biggest single structure made by living organisms. It was selected as a World Heritage Site in 1981. Climate change, pollution and crown-of-thorns starfish are among the main threats to its health.
+
+Question: What are the main threats to the reef?`;
+    const answer =
+      'The main threats to the reef are climate change, pollution and crown-of-thorns starfish.';
+    const report = engine.scoreSync({ content: answer, prompt });
+    expect(report.dimensions.completeness!.score).toBeGreaterThanOrEqual(75);
+    expect(report.dimensions.relevance!.score).toBeGreaterThanOrEqual(75);
+    expect(report.dimensions.factual_accuracy!.score).toBeGreaterThanOrEqual(75);
+  });
+});
+
 describe('technical depth', () => {
   it('when a dense technical explanation is compared with small talk, then it has more depth', () => {
     const technical = `TCP guarantees ordered delivery because every segment carries a 32-bit sequence number and the receiver acknowledges the highest contiguous byte it has received. If an acknowledgement does not arrive within the retransmission timeout (RTO), which is derived from the smoothed round-trip time, the sender retransmits the segment. Congestion control is defined as the set of algorithms that adapt the sending rate: the congestion window doubles every RTT during slow start, whereas after a loss it is halved, so throughput converges to the available bandwidth. For example, on a 100 ms path with 1% loss, throughput is bounded at roughly 1.2 MSS/(RTT·√p) ≈ 1.7 Mbit/s for a 1460-byte MSS.`;

@@ -108,6 +108,15 @@ export class ExperimentsRepository {
     return (row?.get({ plain: true }) as ExperimentRow | undefined) ?? undefined;
   }
 
+  /** Whether the experiment exists and the caller may see it (one indexed lookup). */
+  async exists(scope: OwnerScope, id: number): Promise<boolean> {
+    return (
+      (await this.db.models.Experiment.count({
+        where: { [Op.and]: [{ id }, ownerWhere(scope)] },
+      })) > 0
+    );
+  }
+
   /** The experiment's responses with their metrics, oldest first. */
   async listResponses(experimentId: number, limit: number): Promise<Record<string, unknown>[]> {
     if (limit === 0) return [];

@@ -19,7 +19,9 @@ import {
 } from '../experiments/parameters.schema.js';
 import { toResponseMetricsDto } from '../metrics/metrics.dto.js';
 import type { ScoringService } from '../metrics/scoring.service.js';
+import type { EventBus } from '../../realtime/event-bus.js';
 import type { GenerationEvent, GenerationOutcome } from './generation-events.js';
+import { publishGenerationEvent } from './generation-publisher.js';
 import { toResponseDto, type ResponseDto } from './response.dto.js';
 import type { ResponsesRepository } from './responses.repository.js';
 import type { GenerateBody } from './responses.schemas.js';
@@ -64,6 +66,8 @@ export class GenerationService {
     private readonly logger: Logger,
     /** Scores each completed response inline (until a job queue takes this over). */
     private readonly scoring?: ScoringService,
+    /** Where WebSocket watchers hear about progress. */
+    private readonly events?: EventBus,
   ) {}
 
   async generate(
@@ -83,7 +87,10 @@ export class GenerationService {
   }
 
   async run(plan: GenerationPlan, options: GenerateOptions = {}): Promise<GenerationRun> {
-    const emit = options.onEvent ?? (() => {});
+    const emit = (event: GenerationEvent) => {
+      options.onEvent?.(event);
+      if (this.events) publishGenerationEvent(this.events, plan.experimentId, event);
+    };
     const firstIteration = (await this.responses.lastIteration(plan.experimentId)) + 1;
 
     await this.experiments.update(plan.experimentId, { status: 'running' });
@@ -225,21 +232,19 @@ export class GenerationService {
         },
       });
       if (plan.cache && !cached) await this.cache.set(key, result);
+      // Watchers hear of the response first, then of its scores.
+      const response = toResponseDto((await this.responses.findById(responseId))!);
+      emit({ type: 'response', index, response });
       const metrics = await this.scoring?.autoScoreResponse(responseId, {
         content: result.content,
         prompt: plan.prompt,
         finishReason: result.finishReason,
       });
       if (metrics) {
-        emit({
-          type: 'quality_calculated',
-          index,
-          response_id: responseId,
-          metrics: toResponseMetricsDto(metrics),
-        });
+        const scored = toResponseMetricsDto(metrics);
+        response.quality_metrics = scored.metrics;
+        emit({ type: 'quality_calculated', index, response_id: responseId, metrics: scored });
       }
-      const response = toResponseDto((await this.responses.findById(responseId))!);
-      emit({ type: 'response', index, response });
       return { ok: true, response };
     } catch (err) {
       const failure = describeFailure(err, resolved.providerId, options.signal);

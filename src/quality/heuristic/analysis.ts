@@ -3,12 +3,14 @@
  * scoring call, then read (never recomputed) by each dimension.
  */
 import type { ScoringInput } from '../types.js';
-import { syllables, zipf } from './nlp.js';
+import { stem, syllables, zipf } from './nlp.js';
 import { isWordType, parseText, type ParsedText } from './parse.js';
 import { analyzePrompt, type PromptAnalysis } from './prompt-analysis.js';
+import { codeWords, proseView, structureOf, type Structure } from './markdown.js';
 import { normalizeNumber } from './source.js';
 import { findRepetition, type Repetition } from './repetition.js';
 import { grammarSignals, type GrammarSignals } from './grammar.js';
+import { intelligibility, type Intelligibility } from './intelligibility.js';
 
 export interface Sentence {
   index: number;
@@ -24,17 +26,20 @@ export interface Sentence {
   terminated: boolean;
   lineEnd: boolean;
   paragraphStart: boolean;
+  listItem: boolean;
   question: boolean;
   syllables: number;
 }
 
 export interface TextAnalysis {
-  /** The analysed text (the response, capped at MAX_ANALYSIS_CHARS). */
+  /** The analysed prose (the response capped at MAX_ANALYSIS_CHARS, Markdown set aside). */
   text: string;
   lower: string;
   /** Characters in the whole response, and whether analysis was capped. */
   charCount: number;
   capped: boolean;
+  /** The end of the response as written (Markdown included), for ending checks. */
+  rawTail: string;
   empty: boolean;
   parsed: ParsedText;
   sentences: Sentence[];
@@ -55,15 +60,12 @@ export interface TextAnalysis {
   numbers: string[];
   /** Proper nouns (wink PROPN or capitalised mid-sentence), lowercase, unique. */
   entities: string[];
-  structure: {
-    paragraphs: number;
-    listItems: number;
-    headings: number;
-    codeBlocks: number;
-    inlineCode: number;
-  };
+  structure: Structure;
   repetition: Repetition;
   grammar: GrammarSignals;
+  intelligibility: Intelligibility;
+  /** Stems of the words in code blocks and inline code (they link prose sentences too). */
+  codeStems: Set<string>;
   prompt: PromptAnalysis | null;
   finishReason: string | undefined;
 }
@@ -76,24 +78,23 @@ const TERMINAL = /[.!?…]["'”’)\]]*$/;
 /** Longer runs without a space (hashes, minified code, junk) are shortened for analysis. */
 const LONG_TOKEN = /\S{80,}/g;
 
+/** A linear scan is much cheaper than the regex on ordinary text, where no such run exists. */
+function hasLongRun(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    run = c === 32 || c === 10 || c === 9 || c === 13 ? 0 : run + 1;
+    if (run >= 80) return true;
+  }
+  return false;
+}
+
 function cap(raw: string): { text: string; capped: boolean } {
-  const text = raw.replace(LONG_TOKEN, (run) => `${run.slice(0, 60)}…`);
+  const text = hasLongRun(raw) ? raw.replace(LONG_TOKEN, (run) => `${run.slice(0, 60)}…`) : raw;
   if (text.length <= MAX_ANALYSIS_CHARS) return { text, capped: text.length !== raw.length };
   const head = text.slice(0, MAX_ANALYSIS_CHARS);
   const cut = Math.max(head.lastIndexOf('. '), head.lastIndexOf('\n'));
   return { text: cut > MAX_ANALYSIS_CHARS * 0.8 ? head.slice(0, cut + 1) : head, capped: true };
-}
-
-function structureOf(text: string): TextAnalysis['structure'] {
-  const count = (re: RegExp): number => text.match(re)?.length ?? 0;
-  return {
-    paragraphs: text.split(/\n\s*\n/).filter((p) => p.trim()).length,
-    listItems: count(/^\s*(?:[-*•]|\d{1,2}[.)])\s+\S/gm),
-    headings: count(/^#{1,6}\s+\S/gm),
-    codeBlocks: Math.floor(count(/^```/gm) / 2),
-    // `code` spans; "`` quoted ''" (Penn Treebank quotes) has spaces inside, so it does not count.
-    inlineCode: count(/`[^`\s][^`\n]*`/g),
-  };
 }
 
 const OBJECT_START = new Set(['DET', 'ADJ', 'NOUN', 'PROPN', 'NUM', 'PRON']);
@@ -139,6 +140,7 @@ function sentencesOf(parsed: ParsedText): Sentence[] {
       terminated: TERMINAL.test(text) || span.lineEnd,
       lineEnd: span.lineEnd,
       paragraphStart: span.paragraphStart,
+      listItem: span.listItem,
       question: /\?["'”’)]*$/.test(text),
       syllables: syl,
     };
@@ -147,7 +149,8 @@ function sentencesOf(parsed: ParsedText): Sentence[] {
 
 export function analyzeText(input: ScoringInput): TextAnalysis {
   const raw = input.content ?? '';
-  const { text, capped } = cap(raw.trim());
+  const capped = cap(raw.trim());
+  const text = proseView(capped.text);
   const parsed = parseText(text);
   const sentences = sentencesOf(parsed);
   const words: string[] = [];
@@ -182,11 +185,13 @@ export function analyzeText(input: ScoringInput): TextAnalysis {
     if (z < 3 && parsed.pos[i] !== 'PROPN' && /^[a-z-]+$/.test(normal)) rare.add(normal);
   }
   const prompt = input.prompt?.trim() ? analyzePrompt(input.prompt) : null;
+  const grammar = grammarSignals(parsed, sentences);
   return {
     text,
     lower: text.toLowerCase(),
     charCount: raw.length,
-    capped,
+    capped: capped.capped,
+    rawTail: capped.text.slice(-300),
     empty: words.length === 0,
     parsed,
     sentences,
@@ -201,9 +206,11 @@ export function analyzeText(input: ScoringInput): TextAnalysis {
     rareWords: [...rare],
     numbers,
     entities: [...entities],
-    structure: structureOf(text),
+    structure: structureOf(capped.text),
+    codeStems: new Set(codeWords(capped.text).map(stem)),
     repetition: findRepetition(parsed, sentences),
-    grammar: grammarSignals(parsed, sentences),
+    grammar,
+    intelligibility: intelligibility(parsed, sentences, grammar, prompt?.words ?? new Set()),
     prompt,
     finishReason: input.finishReason,
   };

@@ -14,7 +14,7 @@ import {
   type Transition,
 } from './cohesion.js';
 import { emptyResult, Findings, band, type Scorer } from './scorer.js';
-import { ending, proseSentences } from './signals.js';
+import { ending, gibberishEvidence, proseSentences } from './signals.js';
 import { quote, quoteTail, ramp, round2 } from './text-utils.js';
 
 const PERSONAL = new Set(['he', 'she', 'they', 'him', 'them', 'his', 'her', 'their']);
@@ -96,7 +96,10 @@ function salad(a: TextAnalysis, f: Findings): number {
   const verbless = g.verbless.length / Math.max(1, a.sentences.length);
   if (g.verbless.length > 0)
     f.note(`${quote(a.sentences[g.verbless[0]!]!.text, 80)} has no verb.`, verbless * 25);
-  return disorder + Math.min(30, gap * 120) + verbless * 25;
+  // Non-words, doubled words, lowercase starts and stray punctuation: further signs of noise.
+  const noise = 30 * a.intelligibility.gibberish;
+  if (noise >= 3) f.note(`It reads as noise in places: ${gibberishEvidence(a)}.`, noise);
+  return disorder + Math.min(30, gap * 120) + verbless * 25 + noise;
 }
 
 export const scoreCoherence: Scorer = (a) => {
@@ -112,7 +115,7 @@ export const scoreCoherence: Scorer = (a) => {
 
   const stray = strays(a);
   if (stray.length > 0) {
-    const cost = Math.min(20, 8 * stray.length);
+    const cost = Math.min(15, 5 * stray.length);
     score -= cost;
     f.note(
       `${quote(a.sentences[stray[0]!]!.text, 90)} shares no content with the rest of the text or the prompt.`,

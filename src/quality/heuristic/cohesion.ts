@@ -1,8 +1,8 @@
 /** Sentence-to-sentence links: what coherence reads between adjacent sentences. */
+import { phraseHits } from './phrases.js';
 import type { TextAnalysis } from './analysis.js';
 import { CONNECTIVES, CONNECTIVE_PHRASES, REFERENCES } from './lexicon.js';
 import { proseSentences } from './signals.js';
-import { countPhrases } from './text-utils.js';
 
 export interface Transition {
   /** Index of the later sentence. */
@@ -27,7 +27,15 @@ export function transitions(a: TextAnalysis): Transition[] {
       cur.content.some((w) => prev.has(w)) ||
       cur.words.some((w) => REFERENCES.has(w)) ||
       CONNECTIVES.has(opener) ||
-      countPhrases(cur.text.toLowerCase(), CONNECTIVE_PHRASES) > 0;
+      phraseHits(a, CONNECTIVE_PHRASES).bySentence[cur.index]! > 0;
+    // List items are parallel (the list ties them together); headings, salutations and other
+    // short lines are structure, not steps in an argument.
+    const shortLine = (s: typeof cur): boolean => s.lineEnd && s.words.length <= 6;
+    if (cur.listItem || shortLine(cur) || shortLine(prose[i - 1]!)) {
+      out.push({ sentence: cur.index, strength: 1 });
+      for (const w of cur.content) seen.add(w);
+      continue;
+    }
     const loose = opener === 'the' || cur.paragraphStart || cur.content.some((w) => seen.has(w));
     out.push({ sentence: cur.index, strength: linked ? 1 : loose ? 0.5 : 0 });
     for (const w of cur.content) seen.add(w);
@@ -39,7 +47,7 @@ export function transitions(a: TextAnalysis): Transition[] {
 export function connectiveCount(a: TextAnalysis): number {
   return a.sentences.reduce(
     (n, s) => n + (CONNECTIVES.has(s.words[0] ?? '') ? 1 : 0),
-    countPhrases(a.lower, CONNECTIVE_PHRASES),
+    phraseHits(a, CONNECTIVE_PHRASES).count,
   );
 }
 
@@ -65,7 +73,9 @@ export function strays(a: TextAnalysis): number[] {
       const refers = s.words.some((w) => REFERENCES.has(w));
       return (
         !refers &&
-        !s.content.some((w) => a.contentCounts.get(w)! > own.get(w)! || promptVocab.has(w))
+        !s.content.some(
+          (w) => a.contentCounts.get(w)! > own.get(w)! || promptVocab.has(w) || a.codeStems.has(w),
+        )
       );
     })
     .map((s) => s.index);

@@ -6,7 +6,7 @@
  */
 import type { TextAnalysis } from './analysis.js';
 import { emptyResult, Findings, band, type Scorer } from './scorer.js';
-import { ending, termCoverage } from './signals.js';
+import { ending, intelligible, isSummary, termCoverage } from './signals.js';
 import { listTerms, quote, quoteTail, ramp, round2 } from './text-utils.js';
 
 /** Share of each requirement's (weighted) terms the response uses, averaged. */
@@ -40,7 +40,8 @@ function requirementCoverage(a: TextAnalysis, f: Findings): number | null {
 /** Weighted share of the source's most salient terms that the response keeps. */
 function sourceCoverage(a: TextAnalysis, f: Findings): number | null {
   const source = a.prompt?.source;
-  if (!source) return null;
+  // Only a summary should carry the source's main points; an answer from a passage need not.
+  if (!source || !isSummary(a)) return null;
   const { coverage, missing } = termCoverage(a, source.topTerms);
   f.record({ salient_source_coverage: round2(coverage) });
   if (coverage < 0.45) {
@@ -118,6 +119,7 @@ export const scoreCompleteness: Scorer = (a) => {
     req !== null
       ? `${Math.round(req * 100)}% of the prompt's requirements are met`
       : 'the prompt states no separate requirements';
+  score = intelligible(a, score, 0.4, f);
   const lead = `Completeness is ${band(score)}: ${what}${end.unterminated || end.cutByLength ? ', but the response does not finish' : ''}.`;
   return f.result(score, lead);
 };

@@ -3,17 +3,19 @@
  * less common vocabulary, figurative and sensory language, content beyond the prompt's own
  * words, varied sentence shapes — minus repetition of phrases.
  */
+import { phraseHits } from './phrases.js';
 import type { TextAnalysis } from './analysis.js';
 import { FIGURATIVE_PHRASES, SENSORY } from './lexicon.js';
 import { emptyResult, Findings, band, type Scorer } from './scorer.js';
-import { lengthVariation, notableRepeats } from './signals.js';
-import { countPhrases, listTerms, phrasesFound, ramp, round2 } from './text-utils.js';
+import { intelligible, lengthVariation, notableRepeats } from './signals.js';
+import { listTerms, ramp, round2 } from './text-utils.js';
 
 /** Share of the response's distinct content words that the prompt did not already use. */
 function novelty(a: TextAnalysis): number | null {
   const p = a.prompt;
-  if (!p) return null;
-  const promptVocab = new Set([...p.keyTerms.map((t) => t.stem), ...(p.source?.tf.keys() ?? [])]);
+  // Reusing the source's words is the job when the prompt hands over material to work on.
+  if (!p || p.source) return null;
+  const promptVocab = new Set(p.keyTerms.map((t) => t.stem));
   const distinct = [...a.contentCounts.keys()];
   if (distinct.length === 0) return 0;
   return distinct.filter((w) => !promptVocab.has(w)).length / distinct.length;
@@ -26,7 +28,7 @@ export const scoreCreativity: Scorer = (a) => {
   const diversity = ramp(rep.mattr, 0.5, 0.8);
   const distinctContent = Math.max(1, a.contentCounts.size);
   const rareShare = a.rareWords.length / distinctContent;
-  const figurative = countPhrases(a.lower, FIGURATIVE_PHRASES);
+  const figurative = phraseHits(a, FIGURATIVE_PHRASES).count;
   const sensory = a.words.filter((w) => SENSORY.has(w));
   const imagery = ramp(((figurative + sensory.length) / Math.max(1, a.wordCount)) * 100, 0, 4);
   const fresh = novelty(a);
@@ -58,7 +60,7 @@ export const scoreCreativity: Scorer = (a) => {
     }
   }
   if (imagery > 0.3) {
-    const cues = [...phrasesFound(a.lower, FIGURATIVE_PHRASES), ...new Set(sensory)];
+    const cues = [...phraseHits(a, FIGURATIVE_PHRASES).found, ...new Set(sensory)];
     f.note(`Imagery and figurative language (${listTerms(cues, 3)}) add colour.`, 20 * imagery);
   } else if (a.prompt?.task === 'story') {
     f.note('There is little imagery or figurative language for a creative piece.', 15);
@@ -85,6 +87,7 @@ export const scoreCreativity: Scorer = (a) => {
     novelty: fresh === null ? null : round2(fresh),
     trigram_repeat_rate: round2(rep.trigramRepeatRate),
   });
+  score = intelligible(a, score, 0.7, f);
   const lead = `Creativity is ${band(score)}: lexical diversity ${rep.mattr.toFixed(2)}, ${Math.round(rareShare * 100)}% uncommon words, ${figurative + sensory.length} imagery cues.`;
   return f.result(score, lead);
 };

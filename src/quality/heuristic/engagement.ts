@@ -2,11 +2,12 @@
  * Engagement: would a reader stay with it? Rhythm (varied sentence lengths and openers),
  * questions, direct address, concrete examples and vivid words — minus monotony and repetition.
  */
+import { phraseHits } from './phrases.js';
 import type { TextAnalysis } from './analysis.js';
 import { DIRECT_ADDRESS, EXAMPLE_PHRASES, SENSORY } from './lexicon.js';
 import { emptyResult, Findings, band, type Scorer } from './scorer.js';
-import { lengthVariation, notableRepeats, proseSentences } from './signals.js';
-import { countPhrases, quote, ramp, round2 } from './text-utils.js';
+import { intelligible, lengthVariation, notableRepeats, proseSentences } from './signals.js';
+import { plural, quote, ramp, round2 } from './text-utils.js';
 
 /** The most repeated sentence opener, if it opens at least a third of several sentences. */
 function monotonousOpener(a: TextAnalysis): { word: string; count: number } | null {
@@ -30,7 +31,10 @@ export const scoreEngagement: Scorer = (a) => {
   // Illustration: explicit examples, list items, and quoted speech (a story shows by dialogue).
   const dialogue = Math.floor((a.text.match(/["“”]/g)?.length ?? 0) / 2);
   const examples =
-    countPhrases(a.lower, EXAMPLE_PHRASES) + a.structure.listItems * 0.25 + dialogue * 0.5;
+    phraseHits(a, EXAMPLE_PHRASES).count +
+    a.structure.listItems * 0.25 +
+    dialogue * 0.5 +
+    a.structure.codeBlocks;
   const vivid =
     a.words.filter((w) => SENSORY.has(w)).length + (a.text.match(/!/g)?.length ?? 0) * 0.5;
   const per100 = 100 / Math.max(1, a.wordCount);
@@ -73,7 +77,9 @@ export const scoreEngagement: Scorer = (a) => {
     const q = a.sentences.find((s) => s.question)!;
     f.note(`It invites the reader in with a question (${quote(q.text, 60)}).`, 8);
   }
-  if (addressed > 0) f.note(`It speaks to the reader directly (${addressed} uses of you/we).`, 6);
+  if (addressed > 0) {
+    f.note(`It speaks to the reader directly (${plural(addressed, 'use')} of you/we).`, 6);
+  }
   f.record({
     sentence_length_variation: round2(lengthVariation(a)),
     opener_variety: round2(openerVariety),
@@ -81,6 +87,7 @@ export const scoreEngagement: Scorer = (a) => {
     direct_address: addressed,
     examples: round2(examples),
   });
+  score = intelligible(a, score, 0.6, f);
   const lead = `Engagement is ${band(score)}: opener variety ${Math.round(openerVariety * 100)}%, ${questions} question${questions === 1 ? '' : 's'}, ${Math.round(examples)} example marker${Math.round(examples) === 1 ? '' : 's'}.`;
   return f.result(score, lead);
 };

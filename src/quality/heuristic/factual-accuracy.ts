@@ -6,9 +6,12 @@
  */
 import type { Sentence, TextAnalysis } from './analysis.js';
 import { ABSOLUTES, HEDGE_PHRASES, HEDGE_WORDS, VAGUE_ATTRIBUTION } from './lexicon.js';
+import { intelligible } from './signals.js';
+import { stem } from './nlp.js';
 import { emptyResult, Findings, band, type Scorer } from './scorer.js';
-import type { SourceMaterial } from './source.js';
-import { countPhrases, listTerms, phrasesFound, quote, ramp, round2 } from './text-utils.js';
+import { numericValues, type SourceMaterial } from './source.js';
+import { phraseHits } from './phrases.js';
+import { listTerms, quote, ramp, round2 } from './text-utils.js';
 
 const CAVEAT = '(Approximation: offline scoring cannot verify facts against the world.)';
 
@@ -47,7 +50,9 @@ function supportScore(a: TextAnalysis, f: Findings): number {
   }
   const pairShare = totals[1] ? totals[0]! / totals[1] : 1;
   const tripleShare = totals[3] ? totals[2]! / totals[3] : 1;
-  const numbers = [...new Set(a.numbers)].filter((n) => !source.numbers.has(n));
+  const numbers = [...new Set(a.numbers)].filter((n) =>
+    numericValues(n).some((v) => !source.numbers.has(v)),
+  );
   const entities = a.entities.filter((e) => /^[a-z][a-z.'-]+$/.test(e) && !source.words.has(e));
   f.record({
     source_content_share: round2(contentShare),
@@ -57,9 +62,9 @@ function supportScore(a: TextAnalysis, f: Findings): number {
     unsupported_names: entities,
   });
   const support =
-    0.55 * ramp(contentShare, 0.5, 0.95) +
-    0.25 * ramp(pairShare, 0.2, 0.8) +
-    0.2 * ramp(tripleShare, 0.1, 0.7);
+    0.55 * ramp(contentShare, 0.5, 0.9) +
+    0.25 * ramp(pairShare, 0.15, 0.7) +
+    0.2 * ramp(tripleShare, 0.05, 0.6);
   let score = 20 + 80 * support;
   if (worst && worst.share < 0.6) {
     const novel = worst.s.content
@@ -85,6 +90,25 @@ function supportScore(a: TextAnalysis, f: Findings): number {
   return score;
 }
 
+let qualifierCache: Set<string> | undefined;
+
+/** Stems of hedges and stance words ("maybe", "I think", "actually"), cached. */
+function qualifierStems(): Set<string> {
+  qualifierCache ??= new Set(
+    [
+      ...HEDGE_WORDS,
+      'think',
+      'believe',
+      'sure',
+      'actually',
+      'really',
+      'certainly',
+      'definitely',
+    ].map(stem),
+  );
+  return qualifierCache;
+}
+
 /** Sentence pairs about the same thing where one is negated and the other not. */
 function contradictions(a: TextAnalysis): Array<[Sentence, Sentence, string]> {
   const found: Array<[Sentence, Sentence, string]> = [];
@@ -93,7 +117,11 @@ function contradictions(a: TextAnalysis): Array<[Sentence, Sentence, string]> {
       if (a.parsed.negation[i] || a.parsed.normal[i] === 'not') return true;
     return /\b(no|never|none|neither|nor)\b/.test(s.text.toLowerCase());
   });
-  const sets = a.sentences.map((s) => new Set(s.content));
+  // Compare what the sentences claim, not how sure they sound.
+  const qualifiers = qualifierStems();
+  const sets = a.sentences.map(
+    (s) => new Set(s.content.filter((w) => !qualifiers.has(w) && !w.includes("'"))),
+  );
   const nums = a.sentences.map((s) => s.words.filter((w) => /\d/.test(w)));
   const limit = Math.min(a.sentences.length, 120);
   for (let i = 0; i < limit; i += 1) {
@@ -103,7 +131,8 @@ function contradictions(a: TextAnalysis): Array<[Sentence, Sentence, string]> {
       if (A.size < 2 || B.size < 2) continue;
       let inter = 0;
       for (const w of A) if (B.has(w)) inter += 1;
-      if (inter < 2 || inter / Math.min(A.size, B.size) < 0.6) continue;
+      // Same subject matter: half of all their content words shared (Jaccard), not just the topic.
+      if (inter < 2 || inter / (A.size + B.size - inter) < 0.5) continue;
       if (negated[i] !== negated[j]) found.push([a.sentences[i]!, a.sentences[j]!, 'negation']);
       else if (nums[i]!.length && nums[j]!.length && !nums[i]!.some((n) => nums[j]!.includes(n))) {
         found.push([a.sentences[i]!, a.sentences[j]!, 'numbers']);
@@ -129,16 +158,15 @@ function consistencyPenalty(a: TextAnalysis, f: Findings, withSource: boolean): 
   f.record({ contradictions: clashes.length });
   // With a source, hedges and absolutes usually echo it; they are judged by support instead.
   if (withSource) return cost;
-  let hedges = countPhrases(a.lower, HEDGE_PHRASES);
+  const hedgePhrases = phraseHits(a, HEDGE_PHRASES);
+  let hedges = hedgePhrases.count;
   for (const w of a.words) if (HEDGE_WORDS.has(w)) hedges += 1;
   const hedgeRate = hedges / Math.max(1, a.sentences.length);
   if (hedgeRate > 0.25) {
     const hedgeCost = Math.min(25, (hedgeRate - 0.25) * 40);
     cost += hedgeCost;
     const hedged = a.sentences.find(
-      (s) =>
-        countPhrases(s.text.toLowerCase(), HEDGE_PHRASES) > 0 ||
-        s.words.some((w) => HEDGE_WORDS.has(w)),
+      (s) => hedgePhrases.bySentence[s.index]! > 0 || s.words.some((w) => HEDGE_WORDS.has(w)),
     );
     f.note(
       `Heavily hedged (${hedges} hedges in ${a.sentences.length} sentences), e.g. ${quote(hedged?.text ?? '', 80)}.`,
@@ -155,7 +183,7 @@ function consistencyPenalty(a: TextAnalysis, f: Findings, withSource: boolean): 
       absoluteCost,
     );
   }
-  const vague = phrasesFound(a.lower, VAGUE_ATTRIBUTION);
+  const vague = phraseHits(a, VAGUE_ATTRIBUTION).found;
   if (vague.length > 0) {
     const vagueCost = Math.min(15, 6 * vague.length);
     cost += vagueCost;
@@ -175,7 +203,9 @@ export const scoreFactualAccuracy: Scorer = (a) => {
   const withSource = Boolean(a.prompt?.source);
   const penalty = consistencyPenalty(a, f, withSource);
   // Nothing to verify against: start from a neutral 80 and subtract what the text gives away.
-  const score = withSource ? supportScore(a, f) - 0.5 * penalty : 80 - penalty;
+  const raw = withSource ? supportScore(a, f) - 0.5 * penalty : 80 - penalty;
+  // Noise makes no checkable claim: without a source to check against, it earns no credit.
+  const score = withSource ? raw : intelligible(a, raw, 0.4, f);
   const basis = withSource
     ? 'checked for support in the source material given in the prompt'
     : 'checked only for internal consistency, hedging, sweeping and unsupported claims';

@@ -76,6 +76,7 @@ export function grammarSignals(
     end: number;
     words: string[];
     hasVerb: boolean;
+    listItem: boolean;
     question: boolean;
     text: string;
     lineEnd: boolean;
@@ -104,7 +105,8 @@ export function grammarSignals(
       const stem = parsed.content[i];
       if (stem) {
         const seen = lastSeen.get(stem);
-        if (seen && wordNo - seen[0] <= 4 && !parsed.value[i]!.includes('-')) {
+        const apart = seen ? parsed.type.slice(seen[1], i).includes('punctuation') : true;
+        if (seen && wordNo - seen[0] <= 4 && !apart && !parsed.value[i]!.includes('-')) {
           closeRepeats.push(spanText(parsed, seen[1], i));
         }
         lastSeen.set(stem, [wordNo, i]);
@@ -133,7 +135,12 @@ export function grammarSignals(
     // Elliptical questions and exclamations ("How about you?", "What a view!") are idiomatic.
     .filter(
       (s) =>
-        !s.hasVerb && !s.lineEnd && !s.question && !s.text.endsWith('!') && s.words.length >= 3,
+        !s.hasVerb &&
+        !s.lineEnd &&
+        !s.listItem &&
+        !s.question &&
+        !s.text.endsWith('!') &&
+        s.words.length >= 3,
     )
     .map((s) => sentences.indexOf(s));
   // Code, headings and list markers are not prose: "1)" or "# Title" must not count.

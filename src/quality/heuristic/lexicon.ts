@@ -191,7 +191,9 @@ export const GENERIC_PROMPT_WORDS = set(`
   something someone anything kind about also well good best better great really just
   passage document report piece content topic below above go going goes get got gets have
   has do does doing hi hey hello thanks thank think say said let lets way ways work works
-  working tip tips idea ideas`);
+  working tip tips idea ideas email letter memo note message post tweet polite politely formal
+  informal friendly professional funny persuasive tone style format version translate
+  translation rewrite paraphrase proofread review analyze analyse outline`);
 
 /** Genre cues in the prompt, used to set length expectations and cue weights. */
 export const TASK_CUES: ReadonlyArray<readonly [RegExp, TaskKind]> = [

@@ -2,6 +2,7 @@
  * One wink-nlp pass over a text, flattened into parallel arrays (cheap to scan) plus sentence
  * spans. Used for the response and, cached, for the prompt and its source material.
  */
+import { LIST_MARK } from './markdown.js';
 import { getNlp, stem } from './nlp.js';
 
 /** Parts of speech whose words carry content (topic words). */
@@ -16,6 +17,8 @@ export interface SentenceSpan {
   lineEnd: boolean;
   /** First sentence of a paragraph (after a blank line, or of the text). */
   paragraphStart: boolean;
+  /** Opens a list item (its marker is not part of the span). */
+  listItem: boolean;
 }
 
 export interface ParsedText {
@@ -64,7 +67,9 @@ export function spanText(
 
 function splitAtLines(parsed: Omit<ParsedText, 'sentences'>, spans: number[][]): SentenceSpan[] {
   const out: SentenceSpan[] = [];
-  const push = (start: number, end: number, lineEnd: boolean): void => {
+  const push = (from: number, end: number, lineEnd: boolean): void => {
+    const listItem = parsed.value[from] === LIST_MARK;
+    const start = listItem ? from + 1 : from;
     let hasWord = false;
     for (let i = start; i <= end; i += 1) if (parsed.type[i] === 'word') hasWord = true;
     if (!hasWord) return;
@@ -75,7 +80,7 @@ function splitAtLines(parsed: Omit<ParsedText, 'sentences'>, spans: number[][]):
       k -= 1;
     }
     const text = spanText(parsed, start, end);
-    out.push({ start, end, text, lineEnd, paragraphStart: blank });
+    out.push({ start, end, text, lineEnd, paragraphStart: blank, listItem });
   };
   for (const [s, e] of spans) {
     let start = s!;

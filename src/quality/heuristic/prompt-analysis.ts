@@ -23,7 +23,6 @@ export interface Requirement {
   terms: Term[];
 }
 
-
 export interface PromptAnalysis {
   instruction: string;
   task: TaskKind;
@@ -31,11 +30,11 @@ export interface PromptAnalysis {
   requirements: Requirement[];
   lengthHint: LengthHint;
   source: SourceMaterial | null;
+  /** Every lowercase word of the prompt (instruction and source). */
+  words: ReadonlySet<string>;
 }
 
 const MAX_PROMPT_CHARS = 60_000;
-
-
 
 /**
  * Nouns name the topic; adjectives and verbs qualify it ("how X works" is about X); adverbs
@@ -59,13 +58,24 @@ function termsOf(parsed: ParsedText, start = 0, end = parsed.normal.length - 1):
   return [...seen.values()];
 }
 
+const ASK_OPENERS =
+  /^(please|can you|could you|would you|will you|i want|i need|i'd like|i would like|tell me|help me|let's|give me|show me)\b/i;
+
+/** A question, an imperative ("List three…") or a polite request. */
+function isAsk(parsed: ParsedText, start: number, text: string): boolean {
+  if (/\?["')\]]*$/.test(text) || ASK_OPENERS.test(text)) return true;
+  return parsed.pos[start] === 'VERB' && /^[A-Z]/.test(parsed.value[start]!);
+}
+
 function analyze(prompt: string): PromptAnalysis {
   const clipped = prompt.slice(0, MAX_PROMPT_CHARS).replace(/\S{80,}/g, (run) => run.slice(0, 60));
   const { instruction, source } = splitPrompt(clipped);
   const parsed = parseText(instruction);
   const task = detectTask(instruction);
-  const requirements: Requirement[] = [];
+  const sourceMaterial = source ? buildSource(parseText(source)) : null;
+  const requirements: Array<Requirement & { ask: boolean }> = [];
   for (const span of parsed.sentences) {
+    const ask = isAsk(parsed, span.start, span.text);
     // "… and also …", ";" and numbered items inside one sentence are separate asks.
     let start = span.start;
     for (let i = span.start; i <= span.end + 1; i += 1) {
@@ -76,7 +86,7 @@ function analyze(prompt: string): PromptAnalysis {
       const terms = termsOf(parsed, start, end);
       const whole = start === span.start && end === span.end;
       if (terms.length > 0) {
-        requirements.push({ text: whole ? span.text : spanText(parsed, start, end), terms });
+        requirements.push({ text: whole ? span.text : spanText(parsed, start, end), terms, ask });
       }
       start = i + 1;
     }
@@ -85,9 +95,15 @@ function analyze(prompt: string): PromptAnalysis {
     instruction,
     task,
     keyTerms: termsOf(parsed),
-    requirements: dedupeRequirements(requirements),
+    // Statements ("I just got back from the Alps.") set context; questions and imperatives ask.
+    requirements: dedupeRequirements(
+      (requirements.some((r) => r.ask) ? requirements.filter((r) => r.ask) : requirements).map(
+        ({ text, terms }) => ({ text, terms }),
+      ),
+    ),
     lengthHint: lengthHint(instruction, task),
-    source: source ? buildSource(parseText(source)) : null,
+    source: sourceMaterial,
+    words: new Set([...parsed.normal, ...(sourceMaterial?.words ?? [])]),
   };
 }
 

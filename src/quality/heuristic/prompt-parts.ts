@@ -26,9 +26,15 @@ export function splitPrompt(prompt: string): { instruction: string; source: stri
     const last = paragraphs.at(-1)!;
     const rest = (from: number, to?: number): string => paragraphs.slice(from, to).join('\n\n');
     // "Answer from the passage below. <passage> Question: …?" — the ask is at both ends.
-    const asks = wordCount(last) <= 40 && (/\?\s*$/.test(last) || /^(question|task|q)\s*[:.]/i.test(last));
+    const asks =
+      wordCount(last) <= 40 && (/\?\s*$/.test(last) || /^(question|task|q)\s*[:.]/i.test(last));
     const shortFirst = wordCount(first) <= MAX_INSTRUCTION_WORDS;
-    if (paragraphs.length >= 3 && shortFirst && asks && wordCount(rest(1, -1)) >= MIN_SOURCE_WORDS) {
+    if (
+      paragraphs.length >= 3 &&
+      shortFirst &&
+      asks &&
+      wordCount(rest(1, -1)) >= MIN_SOURCE_WORDS
+    ) {
       return { instruction: `${first}\n\n${last}`, source: rest(1, -1) };
     }
     if (wordCount(first) <= MAX_INSTRUCTION_WORDS && wordCount(rest(1)) >= MIN_SOURCE_WORDS) {
@@ -105,12 +111,12 @@ export function lengthHint(instruction: string, task: TaskKind): LengthHint {
   const byTask: Record<TaskKind, [number, number]> = {
     summary: [20, 300],
     story: [120, 2000],
-    technical: [50, 1200],
-    explanation: [50, 1000],
+    technical: [30, 1200],
+    explanation: [25, 1000],
     conversation: [3, 250],
     general: [15, 1000],
   };
   const [minWords, maxWords] = byTask[task];
-  return { minWords, maxWords, reason: `typical length for a ${task} answer` };
+  const article = /^[aeiou]/.test(task) ? 'an' : 'a';
+  return { minWords, maxWords, reason: `typical length for ${article} ${task} answer` };
 }
-

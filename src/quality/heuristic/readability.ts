@@ -6,7 +6,7 @@
  */
 import type { TextAnalysis } from './analysis.js';
 import { emptyResult, Findings, band, type Scorer } from './scorer.js';
-import { ending, proseSentences } from './signals.js';
+import { ending, gibberishEvidence, proseSentences } from './signals.js';
 import { listTerms, quote, quoteTail, ramp, round2 } from './text-utils.js';
 
 const LONG_SENTENCE = 40;
@@ -156,6 +156,14 @@ export const scoreReadability: Scorer = (a) => {
     ]);
   }
   f.record({ ease_component: round2(easeScore(fre)), length_component: round2(lengthScore) });
+  const noise = 20 * a.intelligibility.gibberish;
+  if (noise >= 2) {
+    fluency.push([
+      noise,
+      `Parts do not read as language: ${gibberishEvidence(a)}.`,
+      'Regenerate or rewrite the garbled passages (a lower temperature may help).',
+    ]);
+  }
   for (const [cost, note, fix] of fluency) {
     score -= cost;
     f.note(note, cost);

@@ -7,7 +7,7 @@
  */
 import type { TextAnalysis } from './analysis.js';
 import { emptyResult, Findings, band, type Scorer } from './scorer.js';
-import { jsDivergence, proseSentences, termCoverage } from './signals.js';
+import { intelligible, isSummary, jsDivergence, proseSentences, termCoverage } from './signals.js';
 import { listTerms, quote, ramp, round2 } from './text-utils.js';
 
 /** 0–1 relevance to the source material in the prompt. */
@@ -66,7 +66,7 @@ function promptRelevance(a: TextAnalysis, f: Findings): Array<[number, number]> 
   }
   // An on-topic answer engages with the question in its first sentences.
   const opening = a.sentences
-    .slice(0, 2)
+    .slice(0, 3)
     .some((s) => s.content.some((w) => found.some((t) => t.stem === w)));
   if (!opening && found.length > 0) {
     f.note(
@@ -75,10 +75,11 @@ function promptRelevance(a: TextAnalysis, f: Findings): Array<[number, number]> 
     );
     f.suggest('Answer the question in the first sentence, then elaborate.');
   }
-  const withSource = Boolean(prompt.source);
+  const summary = isSummary(a);
+  // Answers rephrase: covering two thirds of the prompt's topic terms is full marks.
   return [
-    [Math.sqrt(ramp(coverage, 0, 0.8)), withSource ? 0.3 : 0.8],
-    [opening ? 1 : 0, withSource ? 0.05 : 0.2],
+    [Math.sqrt(ramp(coverage, 0, 0.67)), summary ? 0.3 : 0.85],
+    [opening ? 1 : 0, summary ? 0.05 : 0.15],
   ];
 }
 
@@ -91,7 +92,7 @@ export const scoreRelevance: Scorer = (a) => {
     return f.result(70, 'Relevance cannot be judged without the prompt; 70 is a neutral default.');
   }
   const parts: Array<[number, number]> = prompt.keyTerms.length ? promptRelevance(a, f) : [];
-  if (prompt.source) parts.push([sourceRelevance(a, f), 0.65]);
+  if (isSummary(a)) parts.push([sourceRelevance(a, f), 0.65]);
   if (parts.length === 0) {
     return f.result(
       72,
@@ -111,7 +112,8 @@ export const scoreRelevance: Scorer = (a) => {
     );
   }
   const used = prompt.keyTerms.filter((t) => a.contentCounts.has(t.stem)).length;
-  const lead = prompt.source
+  score = intelligible(a, score, 0.4, f);
+  const lead = isSummary(a)
     ? `Relevance is ${band(score)}: compared with the source material in the prompt, for its main topics and how closely the response keeps to them.`
     : `Relevance is ${band(score)}: the response uses ${used} of the prompt's ${prompt.keyTerms.length} key terms.`;
   return f.result(score, lead);

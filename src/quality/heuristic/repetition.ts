@@ -18,8 +18,8 @@ export interface Repetition {
   trigramRepeatRate: number;
   /**
    * Sentences that mostly restate earlier ones: at least half of their (≥ 3) distinct content
-   * words already appeared (and at least four, or three quarters); `earlier` is the sentence
-   * they overlap most.
+   * words already appeared (at least four, with at most three new ones; or three quarters);
+   * `earlier` is the sentence they overlap most.
    */
   restatements: Array<{ sentence: number; earlier: number; share: number }>;
   /** Moving-average type-token ratio over 50-word windows (length-independent diversity). */
@@ -76,8 +76,9 @@ function findRestatements(
         for (const j of where) hits.set(j, (hits.get(j) ?? 0) + 1);
       }
       const share = repeated / distinct.length;
-      // Short sentences share a word or two by nature: ask for four repeats, or nearly all.
-      if (share >= 0.5 && (repeated >= 4 || share >= 0.75)) {
+      // Sentences share a word or two by nature: a restatement repeats much and adds little.
+      const fresh = distinct.length - repeated;
+      if ((share >= 0.5 && repeated >= 4 && fresh <= 3) || share >= 0.75) {
         const earlier = [...hits].sort((x, y) => y[1] - x[1] || x[0] - y[0])[0]![0];
         out.push({ sentence: i, earlier, share });
       }

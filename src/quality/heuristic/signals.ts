@@ -1,6 +1,8 @@
 /** Measurements more than one dimension reads (ending, prompt coverage, JS divergence). */
 import type { TextAnalysis } from './analysis.js';
 import type { Term } from './prompt-analysis.js';
+import type { Findings } from './scorer.js';
+import { listTerms } from './text-utils.js';
 
 export interface Ending {
   /** The provider stopped at max_tokens. */
@@ -16,19 +18,30 @@ export interface Ending {
 
 export function ending(a: TextAnalysis): Ending {
   const last = a.sentences.at(-1);
+  const raw = a.rawTail.trimEnd();
   const tail = a.text.trimEnd();
-  const lastLine = tail.slice(tail.lastIndexOf('\n') + 1);
-  const structural = /^\s*(?:[-*•]|\d{1,2}[.)]|#{1,6})\s/.test(lastLine) || /```$/.test(tail);
-  const unterminated = Boolean(last && !last.terminated && !structural);
+  const lastLine = raw.slice(raw.lastIndexOf('\n') + 1);
+  // Ends on a list item, heading, code block, or a sign-off line ("Anna Kowalski").
+  const structural =
+    /^\s*(?:[-*•+]|\d{1,2}[.)]|#{1,6})\s/.test(lastLine) ||
+    /```$/.test(raw) ||
+    (raw.includes('\n') && /^(?:[A-Z][\w.'-]*,?\s*){1,4}$/.test(lastLine.trim()));
+  const unterminated = Boolean(last && !last.terminated && !structural && !last.listItem);
   const lastToken = last ? last.end : -1;
   const brokenTail = unterminated && lastToken >= 0 && a.parsed.stop[lastToken] === true;
+  const dangling = /[:,;]$/.test(tail) && !/```$/.test(raw) && !structural;
   return {
     brokenTail,
     cutByLength: a.finishReason === 'length',
     unterminated: unterminated && !/[:,;]$/.test(tail),
-    dangling: /[:,;]$/.test(tail),
+    dangling,
     lastSentence: last?.text ?? '',
   };
+}
+
+/** The prompt asks to condense source material it carries (so coverage of it matters). */
+export function isSummary(a: TextAnalysis): boolean {
+  return Boolean(a.prompt?.source) && a.prompt?.task === 'summary';
 }
 
 /** True when the text (or its analysis) contains the term, by stem or by spelling. */
@@ -96,6 +109,43 @@ export function lengthVariation(a: TextAnalysis): number {
  */
 export function notableRepeats(a: TextAnalysis): TextAnalysis['repetition']['phrases'] {
   return a.repetition.phrases.filter((p) => p.count >= 4 || p.phrase.split(' ').length >= 4);
+}
+
+/** What makes the text read as noise, specifically (for explanations). */
+export function gibberishEvidence(a: TextAnalysis): string {
+  const i = a.intelligibility;
+  const g = a.grammar;
+  const parts: string[] = [];
+  if (i.unknownWords.length) parts.push(`non-words such as ${listTerms(i.unknownWords, 3)}`);
+  if (g.doubled.length) parts.push(`doubled words (${listTerms(g.doubled, 2)})`);
+  if (g.implausible.length)
+    parts.push(
+      `broken word order (${listTerms(
+        g.implausible.map((x) => x.words),
+        2,
+      )})`,
+    );
+  if (i.lowercaseStarts) parts.push(`${i.lowercaseStarts} sentence(s) starting in lowercase`);
+  if (i.strayPunctuation.length)
+    parts.push(`stray punctuation (${listTerms(i.strayPunctuation, 2)})`);
+  if (g.functionWordRatio < 0.2)
+    parts.push(`only ${Math.round(g.functionWordRatio * 100)}% function words`);
+  return parts.slice(0, 3).join(', ');
+}
+
+/**
+ * Content credit presupposes intelligible text: scales a score down by the gibberish measure
+ * (`strength` = how much of the score a fully unintelligible text loses) and says why.
+ */
+export function intelligible(a: TextAnalysis, raw: number, strength: number, f: Findings): number {
+  const g = a.intelligibility.gibberish;
+  if (g < 0.05) return raw;
+  f.note(
+    `Much of it does not read as language (${gibberishEvidence(a)}), so it earns less credit here.`,
+    40 * g * strength,
+  );
+  f.record({ gibberish: Math.round(g * 100) / 100 });
+  return raw * (1 - strength * g);
 }
 
 /** The sentences that hold prose (not headings, list stubs or single words). */

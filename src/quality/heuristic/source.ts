@@ -46,6 +46,56 @@ export function normalizeNumber(token: string): string {
   return token.replace(/[,\s]/g, '');
 }
 
+const NUMBER_WORDS: Record<string, string> = {
+  one: '1',
+  two: '2',
+  three: '3',
+  four: '4',
+  five: '5',
+  six: '6',
+  seven: '7',
+  eight: '8',
+  nine: '9',
+  ten: '10',
+  eleven: '11',
+  twelve: '12',
+  thirteen: '13',
+  fourteen: '14',
+  fifteen: '15',
+  sixteen: '16',
+  seventeen: '17',
+  eighteen: '18',
+  nineteen: '19',
+  twenty: '20',
+  thirty: '30',
+  forty: '40',
+  fifty: '50',
+  sixty: '60',
+  seventy: '70',
+  eighty: '80',
+  ninety: '90',
+  hundred: '100',
+  thousand: '1000',
+  million: '1000000',
+  billion: '1000000000',
+  first: '1',
+  second: '2',
+  third: '3',
+  fourth: '4',
+  fifth: '5',
+  dozen: '12',
+};
+
+/**
+ * The numeric values a token states: "7-2" → 7 and 2, "$12m" → 12, "83rd" → 83, "seven" → 7.
+ * A number in a response is supported when each of its values occurs in the source.
+ */
+export function numericValues(token: string): string[] {
+  const word = NUMBER_WORDS[token];
+  if (word) return [word];
+  return normalizeNumber(token).match(/\d+(?:\.\d+)?/g) ?? [];
+}
+
 /** Specificity of a word from its corpus frequency: common words ~0.4, rare ones up to 2. */
 export function specificity(word: string): number {
   return Math.min(2, Math.max(0.4, (7 - zipf(word)) / 2.5));
@@ -68,7 +118,7 @@ export function buildSource(parsed: ParsedText): SourceMaterial {
       wordCount += 1;
       const normal = parsed.normal[i]!;
       words.add(normal);
-      if (/\d/.test(normal)) numbers.add(normalizeNumber(normal));
+      for (const value of numericValues(normal)) numbers.add(value);
       const stem = parsed.content[i];
       if (!stem) continue;
       words.add(stem);

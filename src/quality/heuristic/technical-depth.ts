@@ -4,10 +4,12 @@
  * trade-offs, and enough length to develop them. When the prompt does not call for technical
  * content (a story, small talk), the absence of it is reported but scored against a floor.
  */
+import { phraseHits } from './phrases.js';
 import type { TextAnalysis } from './analysis.js';
 import { CAUSAL_PHRASES, CONTRAST_PHRASES, DEFINITION_PHRASES, UNIT_PATTERN } from './lexicon.js';
+import { intelligible } from './signals.js';
 import { emptyResult, Findings, band, type Scorer } from './scorer.js';
-import { countPhrases, listTerms, phrasesFound, ramp, round2 } from './text-utils.js';
+import { listTerms, ramp, round2 } from './text-utils.js';
 
 const TECHNICAL_SUFFIX =
   /(?:tion|sion|ity|ism|ology|ics|ize|ise|ization|ment|ance|ence|metric|graphy|ase)$/;
@@ -38,9 +40,9 @@ export const scoreTechnicalDepth: Scorer = (a) => {
     a.structure.codeBlocks * 3 +
     a.structure.inlineCode +
     (/[=<>]=?|\bO\([^)]+\)/.test(a.text) ? 1 : 0);
-  const causal = countPhrases(a.lower, CAUSAL_PHRASES);
-  const definitions = countPhrases(a.lower, DEFINITION_PHRASES);
-  const contrasts = countPhrases(a.lower, CONTRAST_PHRASES);
+  const causal = phraseHits(a, CAUSAL_PHRASES).count;
+  const definitions = phraseHits(a, DEFINITION_PHRASES).count;
+  const contrasts = phraseHits(a, CONTRAST_PHRASES).count;
   const parts: Array<[number, number]> = [
     [ramp(terms.length * per100, 1, 8), 0.3],
     [ramp((units * 2 + numbers) * per100, 0, 3), 0.12],
@@ -51,9 +53,10 @@ export const scoreTechnicalDepth: Scorer = (a) => {
   ];
   const raw = 10 + 90 * parts.reduce((n, [v, w]) => n + v * w, 0);
   const task = a.prompt?.task;
-  const nonTechnical = task === 'story' || task === 'conversation';
+  // Only explanations and technical tasks call for depth; elsewhere its absence costs little.
+  const nonTechnical = task !== undefined && task !== 'technical' && task !== 'explanation';
   // A story or a chat reply is not expected to be technical: keep it off the bottom band.
-  const score = nonTechnical ? Math.max(raw, 40 + raw * 0.3) : raw;
+  let score = nonTechnical ? Math.max(raw, 40 + raw * 0.3) : raw;
 
   if (terms.length > 0) {
     f.note(`Technical vocabulary: ${listTerms(terms, 4)}.`, 30 * parts[0]![0]);
@@ -62,7 +65,7 @@ export const scoreTechnicalDepth: Scorer = (a) => {
   }
   if (causal > 0) {
     f.note(
-      `It explains why (${listTerms(phrasesFound(a.lower, CAUSAL_PHRASES), 3)}).`,
+      `It explains why (${listTerms(phraseHits(a, CAUSAL_PHRASES).found, 3)}).`,
       15 * parts[3]![0],
     );
   } else if (!nonTechnical) {
@@ -94,6 +97,7 @@ export const scoreTechnicalDepth: Scorer = (a) => {
     task: task ?? null,
     raw_depth: round2(raw),
   });
+  score = intelligible(a, score, 0.7, f);
   const lead = `Technical depth is ${band(score)}: ${terms.length} technical term${terms.length === 1 ? '' : 's'}, ${numbers} number${numbers === 1 ? '' : 's'}, ${causal} causal explanation marker${causal === 1 ? '' : 's'}.`;
   return f.result(score, lead);
 };

@@ -47,34 +47,6 @@ export function listTerms(terms: readonly string[], max = 4): string {
   return `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
 }
 
-const phraseRegexes = new WeakMap<readonly string[], RegExp>();
-
-/** One alternation per phrase list, matched on word boundaries (built once per list). */
-function phraseRegex(phrases: readonly string[]): RegExp {
-  let re = phraseRegexes.get(phrases);
-  if (!re) {
-    const body = [...phrases]
-      .sort((a, b) => b.length - a.length)
-      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      .join('|');
-    re = new RegExp(`(?<![a-z0-9])(?:${body})(?![a-z0-9])`, 'g');
-    phraseRegexes.set(phrases, re);
-  }
-  return re;
-}
-
-/** Occurrences of any of the phrases in lowercase text, on word boundaries (one pass). */
-export function countPhrases(lowerText: string, phrases: readonly string[]): number {
-  if (phrases.length === 0) return 0;
-  return lowerText.match(phraseRegex(phrases))?.length ?? 0;
-}
-
-/** Which of the phrases occur (for evidence and explanations). */
-export function phrasesFound(lowerText: string, phrases: readonly string[]): string[] {
-  const found = new Set(lowerText.match(phraseRegex(phrases)) ?? []);
-  return phrases.filter((p) => found.has(p));
-}
-
 /** Share of a count in a total, 0 when the total is 0. */
 export function share(part: number, total: number): number {
   return total > 0 ? part / total : 0;
