@@ -38,7 +38,7 @@ export interface TextAnalysis {
   /** Characters in the whole response, and whether analysis was capped. */
   charCount: number;
   capped: boolean;
-  /** The end of the response as written (Markdown included), for ending checks. */
+  /** The end of the whole response as written (Markdown included, never capped). */
   rawTail: string;
   empty: boolean;
   parsed: ParsedText;
@@ -66,6 +66,10 @@ export interface TextAnalysis {
   intelligibility: Intelligibility;
   /** Stems of the words in code blocks and inline code (they link prose sentences too). */
   codeStems: Set<string>;
+  /** Words in code blocks and inline code (substance that prose word counts miss). */
+  codeWordCount: number;
+  /** The response is only code: it was read as text, but prose measures apply loosely. */
+  codeOnly: boolean;
   prompt: PromptAnalysis | null;
   finishReason: string | undefined;
 }
@@ -150,7 +154,11 @@ function sentencesOf(parsed: ParsedText): Sentence[] {
 export function analyzeText(input: ScoringInput): TextAnalysis {
   const raw = input.content ?? '';
   const capped = cap(raw.trim());
-  const text = proseView(capped.text);
+  const prose = proseView(capped.text);
+  // A code-only answer has no prose: read the code itself rather than call it empty.
+  const codeOnly = !/[\p{L}\p{N}]/u.test(prose);
+  const text = codeOnly ? capped.text : prose;
+  const code = codeWords(capped.text);
   const parsed = parseText(text);
   const sentences = sentencesOf(parsed);
   const words: string[] = [];
@@ -163,6 +171,7 @@ export function analyzeText(input: ScoringInput): TextAnalysis {
   let syllableCount = 0;
   let polysyllables = 0;
   let zipfSum = 0;
+  const prompt = input.prompt?.trim() ? analyzePrompt(input.prompt) : null;
   for (let i = 0; i < parsed.normal.length; i += 1) {
     const type = parsed.type[i]!;
     if (!isWordType(type)) continue;
@@ -182,16 +191,16 @@ export function analyzeText(input: ScoringInput): TextAnalysis {
     if (!surfaces.has(stem)) surfaces.set(stem, normal);
     const z = zipf(normal);
     zipfSum += z;
-    if (z < 3 && parsed.pos[i] !== 'PROPN' && /^[a-z-]+$/.test(normal)) rare.add(normal);
+    const name = parsed.pos[i] === 'PROPN' || prompt?.names.has(normal);
+    if (z < 3 && !name && /^[a-z-]+$/.test(normal)) rare.add(normal);
   }
-  const prompt = input.prompt?.trim() ? analyzePrompt(input.prompt) : null;
   const grammar = grammarSignals(parsed, sentences);
   return {
     text,
     lower: text.toLowerCase(),
     charCount: raw.length,
     capped: capped.capped,
-    rawTail: capped.text.slice(-300),
+    rawTail: raw.trimEnd().slice(-300),
     empty: words.length === 0,
     parsed,
     sentences,
@@ -207,10 +216,15 @@ export function analyzeText(input: ScoringInput): TextAnalysis {
     numbers,
     entities: [...entities],
     structure: structureOf(capped.text),
-    codeStems: new Set(codeWords(capped.text).map(stem)),
+    codeStems: new Set(code.map(stem)),
+    codeWordCount: code.length,
+    codeOnly: codeOnly && code.length > 0,
     repetition: findRepetition(parsed, sentences),
     grammar,
-    intelligibility: intelligibility(parsed, sentences, grammar, prompt?.words ?? new Set()),
+    // Code is not prose: its symbols and identifiers are not noise.
+    intelligibility: codeOnly
+      ? { gibberish: 0, unknownWords: [], lowercaseStarts: 0, strayPunctuation: [] }
+      : intelligibility(parsed, sentences, grammar, prompt?.words ?? new Set()),
     prompt,
     finishReason: input.finishReason,
   };

@@ -29,7 +29,9 @@ function flow(a: TextAnalysis, f: Findings, all: readonly Transition[]): number 
   const abrupt = jumps.find((t) => t.strength === 0) ?? jumps[0];
   if (abrupt && jumpCost >= 5) {
     f.note(
-      `The thread breaks at ${quote(a.sentences[abrupt.sentence]!.text, 90)}, which picks up nothing from the sentence before.`,
+      abrupt.strength === 0
+        ? `The thread breaks at ${quote(a.sentences[abrupt.sentence]!.text, 90)}, which picks up nothing from the sentence before.`
+        : `${quote(a.sentences[abrupt.sentence]!.text, 90)} is only loosely tied to the sentence before.`,
       jumpCost,
     );
     f.suggest(

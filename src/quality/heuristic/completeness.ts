@@ -74,16 +74,18 @@ export const scoreCompleteness: Scorer = (a) => {
 
   const hint = a.prompt?.lengthHint ?? { minWords: 15, maxWords: 1500, reason: 'no prompt' };
   let lengthFit = 1;
-  if (a.wordCount < hint.minWords) {
-    lengthFit = ramp(a.wordCount, hint.minWords * 0.2, hint.minWords);
+  // Code is substance too: a short explanation around a code block is not a short answer.
+  const words = a.wordCount + a.codeWordCount;
+  if (words < hint.minWords) {
+    lengthFit = ramp(words, hint.minWords * 0.2, hint.minWords);
     f.note(
-      `At ${a.wordCount} words it is short for the task (expected at least ~${hint.minWords}: ${hint.reason}).`,
+      `At ${words} words it is short for the task (expected at least ~${hint.minWords}: ${hint.reason}).`,
       30 * (1 - lengthFit),
     );
     f.suggest('Develop the answer further: the prompt calls for more than this.');
-  } else if (a.wordCount > hint.maxWords * 1.5) {
+  } else if (words > hint.maxWords * 1.5) {
     lengthFit = 0.85;
-    f.note(`At ${a.wordCount} words it overshoots the expected length (${hint.reason}).`, 5);
+    f.note(`At ${words} words it overshoots the expected length (${hint.reason}).`, 5);
     f.suggest('Trim to what the prompt asks for.');
   }
   parts.push([lengthFit, 0.3]);

@@ -114,3 +114,13 @@ export function parseText(text: string): ParsedText {
   const spans = doc.sentences().out(its.span) as unknown as number[][];
   return { ...base, sentences: splitAtLines(base, spans) };
 }
+
+/** Lowercase forms of words capitalised mid-sentence or tagged as proper nouns. */
+export function namesIn(parsed: ParsedText): Set<string> {
+  const names = new Set<string>();
+  for (let i = 1; i < parsed.value.length; i += 1) {
+    const midSentence = parsed.type[i - 1] === 'word' && /^[A-Z][a-z]/.test(parsed.value[i]!);
+    if (parsed.pos[i] === 'PROPN' || midSentence) names.add(parsed.normal[i]!);
+  }
+  return names;
+}

@@ -6,7 +6,7 @@
  */
 import { GENERIC_PROMPT_WORDS, type TaskKind } from './lexicon.js';
 import { zipf } from './nlp.js';
-import { parseText, spanText, type ParsedText } from './parse.js';
+import { namesIn, parseText, spanText, type ParsedText } from './parse.js';
 import { detectTask, lengthHint, splitPrompt, type LengthHint } from './prompt-parts.js';
 import { buildSource, type SourceMaterial } from './source.js';
 
@@ -32,6 +32,8 @@ export interface PromptAnalysis {
   source: SourceMaterial | null;
   /** Every lowercase word of the prompt (instruction and source). */
   words: ReadonlySet<string>;
+  /** Words the prompt spells as names (capitalised mid-sentence), lowercase. */
+  names: ReadonlySet<string>;
 }
 
 const MAX_PROMPT_CHARS = 60_000;
@@ -104,6 +106,7 @@ function analyze(prompt: string): PromptAnalysis {
     lengthHint: lengthHint(instruction, task),
     source: sourceMaterial,
     words: new Set([...parsed.normal, ...(sourceMaterial?.words ?? [])]),
+    names: new Set([...namesIn(parsed), ...(sourceMaterial?.names ?? [])]),
   };
 }
 

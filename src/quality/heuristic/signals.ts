@@ -16,7 +16,23 @@ export interface Ending {
   lastSentence: string;
 }
 
+/** A capped analysis ends where the cap fell: judge the real end of the response instead. */
+function cappedEnding(a: TextAnalysis): Ending {
+  const raw = a.rawTail.trimEnd();
+  const lastLine = raw.slice(raw.lastIndexOf('\n') + 1).trim();
+  const terminated =
+    /[.!?…]["'”’)\]]*$/.test(raw) || /```$/.test(raw) || /^(?:[-*•+]|\d{1,2}[.)])\s/.test(lastLine);
+  return {
+    brokenTail: false,
+    cutByLength: a.finishReason === 'length',
+    unterminated: !terminated && !/[:,;]$/.test(raw),
+    dangling: /[:,;]$/.test(raw),
+    lastSentence: lastLine,
+  };
+}
+
 export function ending(a: TextAnalysis): Ending {
+  if (a.capped) return cappedEnding(a);
   const last = a.sentences.at(-1);
   const raw = a.rawTail.trimEnd();
   const tail = a.text.trimEnd();

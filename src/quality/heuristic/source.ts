@@ -4,7 +4,7 @@
  * "did the response keep what matters?".
  */
 import { zipf } from './nlp.js';
-import { isWordType, type ParsedText } from './parse.js';
+import { isWordType, namesIn, type ParsedText } from './parse.js';
 
 export interface SalientTerm {
   stem: string;
@@ -26,6 +26,8 @@ export interface SourceMaterial {
   bigrams: Set<string>;
   trigrams: Set<string>;
   numbers: Set<string>;
+  /** Words the source spells as names, lowercase (so "rodgers" is not a rare word). */
+  names: Set<string>;
 }
 
 const TOP_TERMS = 20;
@@ -149,5 +151,16 @@ export function buildSource(parsed: ParsedText): SourceMaterial {
     .sort((a, b) => b[1] - a[1])
     .slice(0, TOP_TERMS)
     .map(([stem, weight]) => ({ stem, surface: surfaces.get(stem)!, weight }));
-  return { wordCount, tf, contentTotal, salience, topTerms, words, bigrams, trigrams, numbers };
+  return {
+    wordCount,
+    tf,
+    contentTotal,
+    salience,
+    topTerms,
+    words,
+    bigrams,
+    trigrams,
+    numbers,
+    names: namesIn(parsed),
+  };
 }

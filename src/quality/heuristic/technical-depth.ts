@@ -49,7 +49,7 @@ export const scoreTechnicalDepth: Scorer = (a) => {
     [ramp(code, 0, 2), 0.1],
     [ramp(causal * per100, 0, 1.2), 0.15],
     [ramp((definitions + contrasts) * per100, 0, 1), 0.13],
-    [ramp(a.wordCount, 20, 200), 0.2],
+    [ramp(a.wordCount + a.codeWordCount, 20, 200), 0.2],
   ];
   const raw = 10 + 90 * parts.reduce((n, [v, w]) => n + v * w, 0);
   const task = a.prompt?.task;
