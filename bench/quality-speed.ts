@@ -7,34 +7,7 @@
  */
 import { HeuristicEngine } from '../src/quality/heuristic-engine.js';
 import { median } from '../src/lib/stats.js';
-
-const PROMPT = 'Explain how a hash table works and why lookups are usually O(1).';
-
-const SENTENCES = [
-  'A hash table stores key-value pairs in an array of buckets.',
-  'To insert or look up a key, it computes a hash function of the key and reduces the result modulo the array size to pick a bucket.',
-  'Because hashing and indexing both take constant time, an average lookup is O(1).',
-  'Collisions happen when two keys land in the same bucket, so every implementation needs a strategy for them.',
-  'Separate chaining keeps a short list in each bucket and appends colliding entries to it.',
-  'Open addressing instead probes other slots, for example with linear probing or double hashing, until it finds a free one.',
-  'The guarantee depends on the load factor, defined as the number of entries divided by the number of buckets.',
-  'As the load factor grows, chains get longer and probe sequences lengthen, which pushes lookups toward O(n).',
-  'Therefore most implementations double the capacity when the load factor passes about 0.75 and rehash every entry.',
-  'Resizing costs O(n), but it happens rarely, so the amortized cost of an insertion stays O(1).',
-  'A good hash function matters as much as resizing: it must spread keys uniformly across the buckets.',
-  "For instance, Java's HashMap turns a crowded bucket into a balanced tree, which bounds the worst case at O(log n).",
-  "Python's dict uses open addressing with a perturbation scheme that mixes in the higher bits of the hash.",
-  'In practice, this means you rarely see the worst case unless an attacker chooses keys that collide on purpose.',
-  'Randomized hash seeds defend against that attack, because the attacker can no longer predict the bucket of a key.',
-  'The result is a structure whose typical operations are fast, at the price of extra memory for empty slots.',
-];
-
-/** A ~300-word answer; `variant` rotates the sentences so no two texts are identical. */
-function response(variant: number): string {
-  const n = SENTENCES.length;
-  const order = SENTENCES.map((_, i) => SENTENCES[(i + variant) % n]!);
-  return `${order.slice(0, 8).join(' ')}\n\n${order.slice(8).join(' ')}`;
-}
+import { PROMPT, response } from './fixtures/technical-answer.js';
 
 const engine = new HeuristicEngine();
 const sample = response(0);
