@@ -47,7 +47,7 @@ async function post(
     body: JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return res.json();
+  return (await res.json()) as { data: Record<string, unknown> };
 }
 
 const session = await post('/auth/register', {
