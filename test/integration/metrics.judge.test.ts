@@ -69,6 +69,26 @@ describe.each(testDatabaseKinds())('LLM-as-judge scoring through the API on $nam
     expect(row!.get('calculation_method')).toBe('llm_judge');
   });
 
+  it('when judge_samples=3, then each dimension is graded three times and the spread is reported', async () => {
+    let call = 0;
+    fake.setDefault(OPENAI_CHAT, (c) => {
+      call += 1;
+      return openAiCompletion({ content: `Reasoning.\nScore: ${call % 2 === 0 ? 5 : 3}` })(c);
+    });
+    const experiment = await createExperiment(ctx, user, { prompt: 'Explain binary search' });
+    const responseId = await insertResponse(ctx, experiment.id, { content: ANSWER });
+
+    const res = await request(ctx.app)
+      .get(`/api/metrics/${responseId}?method=llm_judge&judge_samples=3`)
+      .set(user.headers)
+      .expect(200);
+
+    expect(fake.requestsTo(OPENAI_CHAT)).toHaveLength(24);
+    expect(res.body.data.engine.stability).toMatchObject({ samples: 3 });
+    expect(res.body.data.engine.stability.max_spread).toBeGreaterThan(0);
+    expect(res.body.data.detailed_analysis.coherence.evidence.samples).toBe(3);
+  });
+
   it('when method=hybrid, then heuristic and judge scores are combined', async () => {
     const experiment = await createExperiment(ctx, user, { prompt: 'Explain binary search' });
     const responseId = await insertResponse(ctx, experiment.id, { content: ANSWER });

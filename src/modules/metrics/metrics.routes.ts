@@ -50,6 +50,7 @@ export function metricsRoutes(
           judge: {
             ...(query.judge_provider ? { provider: query.judge_provider } : {}),
             ...(query.judge_model ? { model: query.judge_model } : {}),
+            ...(query.judge_samples > 1 ? { samples: query.judge_samples } : {}),
           },
           recalculate: query.recalculate,
         }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idParam, queryEnum, queryString } from '../../lib/query-params.js';
+import { idParam, queryEnum, queryInt, queryString } from '../../lib/query-params.js';
 import { CALCULATION_METHODS } from '../../quality/types.js';
 import { METRIC_NAME_CHOICES, parseMetricName, type MetricName } from './metric-names.js';
 
@@ -27,6 +27,9 @@ export const GetMetricsQuerySchema = z.object({
   method: queryEnum(CALCULATION_METHODS).describe('Recalculate with this engine'),
   judge_provider: queryString(64),
   judge_model: queryString(128),
+  judge_samples: queryInt(1, 10, 1).describe(
+    'Grade each dimension k times and report the spread (judge stability)',
+  ),
   recalculate: z
     .preprocess(
       (v) => (v === '' || v === undefined ? undefined : v),

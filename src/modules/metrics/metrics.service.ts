@@ -45,7 +45,7 @@ export class MetricsService {
     responseId: number,
     options: {
       method?: QualityReport['method'];
-      judge?: { provider?: string; model?: string };
+      judge?: { provider?: string; model?: string; samples?: number };
       recalculate: boolean;
     },
   ): Promise<ResponseMetricsDto> {
