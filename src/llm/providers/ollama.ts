@@ -23,6 +23,7 @@ import {
   now,
   resolveUsage,
   stopSequences,
+  testByListingModels,
 } from './shared.js';
 
 export interface OllamaProviderOptions {
@@ -119,19 +120,8 @@ export class OllamaProvider implements LlmProvider {
     return { ...info, id: name };
   }
 
-  async testConnection(signal?: AbortSignal) {
-    if (!this.configured) {
-      return { ok: false, latencyMs: 0, message: `${this.name} is not configured` };
-    }
-    const start = now();
-    try {
-      const models = await this.listModels(signal);
-      return { ok: true, latencyMs: elapsedMs(start), message: `listed ${models.length} models` };
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      const message = error instanceof Error ? error.message : String(error);
-      return { ok: false, latencyMs: elapsedMs(start), message };
-    }
+  testConnection(signal?: AbortSignal) {
+    return testByListingModels(this, signal);
   }
 
   private body({ prompt, model, parameters: p }: GenerateRequest, stream: boolean) {

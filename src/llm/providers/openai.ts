@@ -22,6 +22,7 @@ import {
   now,
   resolveUsage,
   stopSequences,
+  testByListingModels,
 } from './shared.js';
 
 type ChatBody = OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
@@ -161,20 +162,13 @@ export class OpenAiProvider implements LlmProvider {
     }
   }
 
-  async testConnection(signal?: AbortSignal) {
-    if (!this.configured) {
-      return { ok: false, latencyMs: 0, message: `${this.name} is not configured` };
-    }
-    const start = now();
-    try {
-      const models = await this.listModels(signal);
-      return { ok: true, latencyMs: elapsedMs(start), message: `listed ${models.length} models` };
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      // Some OpenAI-compatible servers only implement /chat/completions.
-      if (error instanceof ProviderError && error.status === 404) return this.probe(start, signal);
-      return { ok: false, latencyMs: elapsedMs(start), message: messageOf(error) };
-    }
+  testConnection(signal?: AbortSignal) {
+    // Some OpenAI-compatible servers only implement /chat/completions: try a tiny generation.
+    return testByListingModels(this, signal, (error, start) =>
+      error instanceof ProviderError && error.status === 404
+        ? this.probe(start, signal)
+        : undefined,
+    );
   }
 
   private async probe(start: number, signal: AbortSignal | undefined) {

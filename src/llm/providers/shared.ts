@@ -9,6 +9,7 @@ import {
   parseRetryAfter,
   ProviderError,
   type FinishReason,
+  type LlmProvider,
   type TokenUsage,
 } from '../types.js';
 
@@ -209,4 +210,34 @@ export function errorDetail(body: unknown): string | undefined {
 /** True for a non-null object (a parsed JSON body worth looking into). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+type ConnectionTest = Awaited<ReturnType<LlmProvider['testConnection']>>;
+
+/**
+ * The usual connection test: list the models, timed. `onError` may answer differently for some
+ * failures (an OpenAI-compatible server without /models); a caller's abort is rethrown.
+ */
+export async function testByListingModels(
+  provider: Pick<LlmProvider, 'configured' | 'name' | 'listModels'>,
+  signal: AbortSignal | undefined,
+  onError?: (error: unknown, start: number) => Promise<ConnectionTest> | undefined,
+): Promise<ConnectionTest> {
+  if (!provider.configured) {
+    return { ok: false, latencyMs: 0, message: `${provider.name} is not configured` };
+  }
+  const start = now();
+  try {
+    const models = await provider.listModels(signal);
+    return { ok: true, latencyMs: elapsedMs(start), message: `listed ${models.length} models` };
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    const fallback = onError?.(error, start);
+    if (fallback) return fallback;
+    return {
+      ok: false,
+      latencyMs: elapsedMs(start),
+      message: error instanceof Error ? error.message : String(error),
+    };
+  }
 }
