@@ -15,6 +15,7 @@ import { requestId } from './http/request-id.js';
 import type { Logger } from './lib/logger.js';
 import { buildServices, type Services } from './services.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { batchExperimentRoutes } from './modules/batch-experiments/batch-experiments.routes.js';
 import { experimentRoutes } from './modules/experiments/experiments.routes.js';
 import { metricsRoutes } from './modules/metrics/metrics.routes.js';
 import { modelRoutes } from './modules/models/models.routes.js';
@@ -51,6 +52,15 @@ export function createApp(deps: AppDeps): Express {
         userMax: config.generationRateLimit.max,
       })
     : undefined;
+  // The spec's limit on batch creations (5 / hour / user by default).
+  const batchLimiter = limits.enabled
+    ? createLimiter({
+        name: 'batch-create',
+        windowMs: config.batch.rateLimit.windowMs,
+        anonymousMax: config.batch.rateLimit.max,
+        userMax: config.batch.rateLimit.max,
+      })
+    : undefined;
   const listRoutes = () => routes;
   const routes: RouteDefinition[] = [
     ...systemRoutes(services.health, info, listRoutes),
@@ -70,6 +80,7 @@ export function createApp(deps: AppDeps): Express {
     ...responseRoutes(services.generation, services.responses, generationLimiter),
     ...modelRoutes(services.models),
     ...metricsRoutes(services.metrics, services.comparison),
+    ...batchExperimentRoutes(services.batches, services.batchControl, batchLimiter),
   ];
   const openApiDocument = buildOpenApiDocument(routes, info);
 

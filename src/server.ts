@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { createApp } from './app.js';
+import { registerJobHandlers, requeueUnfinishedBatches } from './jobs/handlers.js';
 import { attachWebSocketServer } from './realtime/websocket-server.js';
 import { authenticateWith } from './realtime/ws-handshake.js';
 import { buildServices } from './services.js';
@@ -20,6 +21,17 @@ exitOnFatalErrors(logger);
 const db = await openMigratedDatabase(config, logger).catch(() => process.exit(1));
 
 const services = buildServices({ config, db, logger });
+if (!config.jobs.workersInApi && !config.redisUrl) {
+  logger.warn('WORKERS_IN_API=false without REDIS_URL: nothing will work queued batch cells');
+}
+if (config.jobs.workersInApi) {
+  registerJobHandlers(services.jobs, services, { concurrency: config.jobs.concurrency });
+  // The in-process queue does not survive a restart: queue again what the database says is
+  // unfinished (with BullMQ this is a no-op for jobs still in Redis).
+  requeueUnfinishedBatches(services)
+    .then((n) => n > 0 && logger.info({ cells: n }, 're-queued unfinished batch cells'))
+    .catch((err: unknown) => logger.error({ err }, 'could not re-queue unfinished batches'));
+}
 const server = createServer(createApp({ config, db, logger, services }));
 const realtime = attachWebSocketServer(server, {
   bus: services.events,
@@ -55,6 +67,7 @@ async function shutdown(signal: string): Promise<void> {
   await realtime.close();
   await httpClosed;
   clearTimeout(forced);
+  // Jobs (inside services.close: running cells finish or are aborted), then events and Redis.
   await services.close();
   await db.sequelize.close();
   logger.info('stopped');

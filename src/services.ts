@@ -2,6 +2,8 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config/index.js';
 import type { Database } from './db/index.js';
 import { createConnectionTracker } from './http/connection-tracker.js';
+import { createJobQueue } from './jobs/create-job-queue.js';
+import type { JobQueue } from './jobs/job-queue.js';
 import type { Logger } from './lib/logger.js';
 import { createRedisClient } from './lib/redis.js';
 import { ProviderRegistry, type ProviderId } from './llm/registry.js';
@@ -12,6 +14,10 @@ import {
 } from './llm/response-cache.js';
 import type { LlmProvider } from './llm/types.js';
 import { UsersRepository } from './modules/auth/auth.repository.js';
+import { BatchControlService } from './modules/batch-experiments/batch-control.service.js';
+import { BatchExperimentsRepository } from './modules/batch-experiments/batch-experiments.repository.js';
+import { BatchExperimentsService } from './modules/batch-experiments/batch-experiments.service.js';
+import { BatchRunner } from './modules/batch-experiments/batch-runner.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { TokenService } from './modules/auth/tokens.js';
 import { ExperimentsRepository } from './modules/experiments/experiments.repository.js';
@@ -44,6 +50,12 @@ export interface Services {
   responses: ResponsesService;
   models: ModelsService;
   health: HealthService;
+  batches: BatchExperimentsService;
+  batchControl: BatchControlService;
+  /** Runs batch cells; called by the `generate-cell` job handler. */
+  batchRunner: BatchRunner;
+  /** The job queue (BullMQ when REDIS_URL is set, in-process otherwise). */
+  jobs: JobQueue;
   registry: ProviderRegistry;
   connections: ReturnType<typeof createConnectionTracker>;
   /** Domain events for WebSocket watchers (Redis pub/sub across processes when configured). */
@@ -51,7 +63,7 @@ export interface Services {
   /** Whether a WebSocket user may watch this experiment or batch (owner or admin). */
   canWatch(auth: WsAuth, kind: ChannelKind, id: number): Promise<boolean>;
   redis?: Redis;
-  /** Releases what the services opened (Redis); the database is closed by its owner. */
+  /** Releases what the services opened (jobs first, then Redis); the database is closed by its owner. */
   close(): Promise<void>;
 }
 
@@ -107,6 +119,34 @@ export function buildServices(deps: ServiceDeps): Services {
     logger,
     config.quality.autoScore,
   );
+  const jobs = createJobQueue({
+    redisUrl: config.redisUrl,
+    prefix: config.jobs.prefix,
+    logger: logger.child({ component: 'jobs' }),
+    bullmq: {
+      lockDurationMs: config.jobs.lockMs,
+      stalledIntervalMs: config.jobs.stalledIntervalMs,
+    },
+  });
+  const batchesRepo = new BatchExperimentsRepository(db);
+  const batchRunner = new BatchRunner(
+    batchesRepo,
+    experimentsRepo,
+    responsesRepo,
+    registry,
+    scoring,
+    events,
+    jobs,
+    logger.child({ component: 'batch' }),
+  );
+  const batches = new BatchExperimentsService(batchesRepo, experimentsRepo, registry, batchRunner, {
+    maxCells: config.batch.maxCells,
+    concurrency: Math.min(config.jobs.concurrency, config.llm.concurrency),
+    // Before any response of the model was measured: the mock's simulated latency for an
+    // expected ~300-token answer, or a typical hosted-API round trip.
+    fallbackSecondsPerCell: (provider) =>
+      provider === 'mock' ? (config.llm.mock.latencyMsPer100Tokens * 3) / 1000 + 0.01 : 5,
+  });
 
   return {
     auth: new AuthService(users, new TokenService(config.jwt.secret, config.jwt.expiresInSeconds)),
@@ -133,16 +173,20 @@ export function buildServices(deps: ServiceDeps): Services {
       connections.count,
       logger,
     ),
+    batches,
+    batchControl: new BatchControlService(batchesRepo, batches, batchRunner),
+    batchRunner,
+    jobs,
     registry,
     connections,
     events,
     canWatch: async (auth, kind, id) => {
-      if (kind !== 'experiment') return false; // batch experiments arrive with the jobs issue
       const scope = { userId: auth.userId, isAdmin: auth.role === 'admin' };
-      return experimentsRepo.exists(scope, id);
+      return kind === 'batch' ? batchesRepo.exists(scope, id) : experimentsRepo.exists(scope, id);
     },
     ...(redis ? { redis } : {}),
     close: async () => {
+      await jobs.close();
       await events.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },

@@ -145,6 +145,21 @@ export const EnvSchema = z.object({
       return z.NEVER;
     })
     .optional(),
+  BATCH_MAX_CELLS: positiveInt('a positive whole number of combinations × iterations').default(
+    1000,
+  ),
+  BATCH_RATE_LIMIT_MAX: positiveInt('a positive whole number of batch creations').default(5),
+  BATCH_RATE_LIMIT_WINDOW_MS: positiveInt('milliseconds as a positive whole number').default(
+    3_600_000,
+  ),
+  WORKERS_IN_API: booleanString.default(true),
+  WORKER_CONCURRENCY: positiveInt('a positive whole number of parallel jobs').default(8),
+  JOBS_LOCK_MS: positiveInt('milliseconds as a positive whole number').default(30_000),
+  JOBS_STALLED_INTERVAL_MS: positiveInt('milliseconds as a positive whole number').default(30_000),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'expected letters, digits, - or _')
+    .default('lqa'),
   GENERATION_RATE_LIMIT_MAX: positiveInt('a positive whole number of requests').default(10),
   GENERATION_RATE_LIMIT_WINDOW_MS: positiveInt('milliseconds as a positive whole number').default(
     60_000,

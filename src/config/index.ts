@@ -51,6 +51,27 @@ export interface Config {
   };
   /** The spec's per-user limit on response generation (10 / minute by default). */
   generationRateLimit: { windowMs: number; max: number };
+  batch: {
+    /** Largest sweep (combinations × iterations) a batch may have. Default 1000. */
+    maxCells: number;
+    /** Batch creations per user per window (the spec's 5 / hour). */
+    rateLimit: { windowMs: number; max: number };
+  };
+  jobs: {
+    /** Whether API processes also work jobs (WORKERS_IN_API, default true). */
+    workersInApi: boolean;
+    /** Jobs run at once per process (WORKER_CONCURRENCY, default 8). */
+    concurrency: number;
+    /** BullMQ Redis key prefix (QUEUE_PREFIX, default `lqa`). */
+    prefix: string;
+    /**
+     * BullMQ: lock of a running job (JOBS_LOCK_MS) and how often workers look for expired
+     * locks (JOBS_STALLED_INTERVAL_MS), both 30 s by default — how soon the jobs of a killed
+     * worker run again.
+     */
+    lockMs: number;
+    stalledIntervalMs: number;
+  };
   llm: {
     defaultProvider: 'mock' | 'openai' | 'anthropic' | 'ollama';
     defaultModel: string;
@@ -179,6 +200,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     generationRateLimit: {
       windowMs: e.GENERATION_RATE_LIMIT_WINDOW_MS,
       max: e.GENERATION_RATE_LIMIT_MAX,
+    },
+    batch: {
+      maxCells: e.BATCH_MAX_CELLS,
+      rateLimit: { windowMs: e.BATCH_RATE_LIMIT_WINDOW_MS, max: e.BATCH_RATE_LIMIT_MAX },
+    },
+    jobs: {
+      workersInApi: e.WORKERS_IN_API,
+      concurrency: e.WORKER_CONCURRENCY,
+      prefix: e.QUEUE_PREFIX,
+      lockMs: e.JOBS_LOCK_MS,
+      stalledIntervalMs: e.JOBS_STALLED_INTERVAL_MS,
     },
     llm: {
       defaultProvider: e.LLM_DEFAULT_PROVIDER,

@@ -3,6 +3,7 @@ import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { openDatabase, type Database } from '../../src/db/index.js';
 import { migrateUp } from '../../src/db/migrator.js';
+import { registerJobHandlers } from '../../src/jobs/handlers.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { buildServices, type ServiceDeps, type Services } from '../../src/services.js';
 import { createScratchDatabase, type TestDatabaseKind } from './databases.js';
@@ -23,7 +24,11 @@ export interface TestContext {
 export async function createTestContext(
   kind: TestDatabaseKind,
   env: Record<string, string> = {},
-  options: { providers?: ServiceDeps['providers'] } = {},
+  options: {
+    providers?: ServiceDeps['providers'];
+    /** Register the job handlers (work batch cells in this process). Default false. */
+    workers?: boolean;
+  } = {},
 ): Promise<TestContext> {
   const scratch = await createScratchDatabase(kind);
   const config = loadConfig({
@@ -44,6 +49,9 @@ export async function createTestContext(
     logger,
     ...(options.providers ? { providers: options.providers } : {}),
   });
+  if (options.workers) {
+    registerJobHandlers(services.jobs, services, { concurrency: config.jobs.concurrency });
+  }
   const app = createApp({ config, db, logger, services });
   return {
     kind: kind.name,

@@ -2,6 +2,7 @@ import type { QueryInterface } from 'sequelize';
 import * as createCoreTables from './20261204000000-create-core-tables.js';
 import * as usernameCaseInsensitive from './20261204000100-add-username-case-insensitive-unique.js';
 import * as qualityMetricsMetadata from './20261204000200-add-quality-metrics-metadata.js';
+import * as batchExecution from './20261204000300-add-batch-execution.js';
 
 export interface Migration {
   name: string;
@@ -17,4 +18,5 @@ export const MIGRATIONS: Migration[] = [
   { name: '20261204000000-create-core-tables', ...createCoreTables },
   { name: '20261204000100-add-username-case-insensitive-unique', ...usernameCaseInsensitive },
   { name: '20261204000200-add-quality-metrics-metadata', ...qualityMetricsMetadata },
+  { name: '20261204000300-add-batch-execution', ...batchExecution },
 ];

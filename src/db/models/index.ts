@@ -40,7 +40,15 @@ const oneOf = (values: string[], defaultValue: string) => ({
 export const USER_ROLES = ['admin', 'user'] as const;
 export const EXPERIMENT_STATUSES = ['pending', 'running', 'completed', 'failed', 'paused'] as const;
 export const RESPONSE_STATUSES = ['pending', 'generating', 'completed', 'failed'] as const;
-export const BATCH_STATUSES = ['queued', 'running', 'paused', 'completed', 'failed'] as const;
+/** `stopped`: cancelled by its owner; the cells already done are kept. */
+export const BATCH_STATUSES = [
+  'queued',
+  'running',
+  'paused',
+  'completed',
+  'failed',
+  'stopped',
+] as const;
 export const BATCH_PRIORITIES = ['low', 'normal', 'high'] as const;
 export const PROMPT_DIFFICULTIES = ['easy', 'medium', 'hard'] as const;
 
@@ -112,6 +120,9 @@ export function defineModels(sequelize: Sequelize): Models {
       results_summary: json('results_summary'),
       insights: json('insights'),
       estimated_cost: decimalColumn('estimated_cost', 12, 6),
+      max_cost: decimalColumn('max_cost', 12, 6),
+      status_reason: text(),
+      combinations: json('combinations'),
       estimated_completion: { type: DataTypes.DATE(3), allowNull: true },
       started_at: { type: DataTypes.DATE(3), allowNull: true },
       completed_at: { type: DataTypes.DATE(3), allowNull: true },

@@ -1,0 +1,316 @@
+import { Op, UniqueConstraintError, literal, type Order, type WhereOptions } from 'sequelize';
+import type { Database } from '../../db/index.js';
+import { parseJsonValue } from '../../db/json-column.js';
+import type { OwnerScope } from '../../lib/auth-context.js';
+import { toNumber } from '../../lib/numbers.js';
+import { offsetFor } from '../../lib/pagination.js';
+import { METRIC_FIELDS } from '../responses/response.dto.js';
+import type { Cell } from './batch-stats.js';
+import type { ListBatchesQuery } from './batch-experiments.schemas.js';
+
+/** A batch_experiments row as stored (JSON columns parsed). */
+export type BatchRow = Record<string, unknown> & {
+  id: number;
+  user_id: number | null;
+  experiment_id: number | null;
+  status: string;
+  iterations_per_combination: number;
+  combinations: Array<Record<string, number>> | null;
+};
+
+/** Rows per combination and status: what every counter is computed from. */
+export interface CellCount {
+  combination_id: number;
+  status: string;
+  count: number;
+}
+
+function ownerWhere(scope: OwnerScope): WhereOptions {
+  return scope.isAdmin ? {} : { user_id: scope.userId };
+}
+
+function plain(row: { get(options: { plain: true }): unknown } | null): BatchRow | undefined {
+  if (!row) return undefined;
+  const r = row.get({ plain: true }) as BatchRow;
+  r.combinations = parseJsonValue(r.combinations) as BatchRow['combinations'];
+  for (const key of ['parameter_ranges', 'base_parameters', 'results_summary', 'insights'])
+    r[key] = parseJsonValue(r[key]);
+  return r;
+}
+
+export class BatchExperimentsRepository {
+  constructor(private readonly db: Database) {}
+
+  async create(input: Record<string, unknown>): Promise<number> {
+    const row = await this.db.models.BatchExperiment.create(input);
+    return row.get('id') as number;
+  }
+
+  async findById(scope: OwnerScope, id: number): Promise<BatchRow | undefined> {
+    return plain(
+      await this.db.models.BatchExperiment.findOne({
+        where: { [Op.and]: [{ id }, ownerWhere(scope)] },
+      }),
+    );
+  }
+
+  /** Without an ownership check: for job handlers, which act for the batch's owner. */
+  async findForJob(id: number): Promise<BatchRow | undefined> {
+    return plain(await this.db.models.BatchExperiment.findByPk(id));
+  }
+
+  async exists(scope: OwnerScope, id: number): Promise<boolean> {
+    const n = await this.db.models.BatchExperiment.count({
+      where: { [Op.and]: [{ id }, ownerWhere(scope)] },
+    });
+    return n > 0;
+  }
+
+  async list(scope: OwnerScope, q: ListBatchesQuery): Promise<{ rows: BatchRow[]; total: number }> {
+    const and: WhereOptions[] = [ownerWhere(scope)];
+    if (q.status) and.push({ status: q.status });
+    if (q.search) {
+      // '!' escapes LIKE wildcards portably (the default escape character differs by dialect).
+      const pattern = this.db.sequelize.escape(
+        `%${q.search.toLowerCase().replace(/[!%_]/g, '!$&')}%`,
+      );
+      and.push(
+        literal(
+          `(LOWER(batch_experiments.name) LIKE ${pattern} ESCAPE '!' OR LOWER(batch_experiments.description) LIKE ${pattern} ESCAPE '!')`,
+        ),
+      );
+    }
+    const where = { [Op.and]: and };
+    const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+    const order: Order =
+      q.sort === 'name'
+        ? [
+            [literal('LOWER(batch_experiments.name)'), dir],
+            ['id', dir],
+          ]
+        : [
+            [q.sort, dir],
+            ['id', dir],
+          ];
+    const [rows, total] = await Promise.all([
+      this.db.models.BatchExperiment.findAll({
+        where,
+        order,
+        limit: q.limit,
+        offset: offsetFor(q.page, q.limit),
+      }),
+      this.db.models.BatchExperiment.count({ where }),
+    ]);
+    return { rows: rows.map((r) => plain(r)!), total };
+  }
+
+  async update(id: number, changes: Record<string, unknown>): Promise<void> {
+    await this.db.models.BatchExperiment.update(changes, { where: { id } });
+  }
+
+  /**
+   * Applies `changes` only while the status is one of `from` — a compare-and-set, so two
+   * processes (or a control request racing a worker) never both make one transition.
+   */
+  async transition(id: number, from: readonly string[], changes: Record<string, unknown>) {
+    const [affected] = await this.db.models.BatchExperiment.update(changes, {
+      where: { id, status: { [Op.in]: [...from] } },
+    });
+    return affected > 0;
+  }
+
+  /** Batches a restarted process must re-queue (in-process queues lose their jobs). */
+  async unfinished(): Promise<BatchRow[]> {
+    const rows = await this.db.models.BatchExperiment.findAll({
+      where: { status: { [Op.in]: ['queued', 'running'] } },
+      order: [['id', 'ASC']],
+    });
+    return rows.map((r) => plain(r)!);
+  }
+
+  async cellCounts(batchId: number): Promise<CellCount[]> {
+    const rows = (await this.db.models.Response.findAll({
+      attributes: ['combination_id', 'status', [literal('COUNT(*)'), 'count']],
+      where: { batch_experiment_id: batchId },
+      group: ['combination_id', 'status'],
+      raw: true,
+    })) as unknown as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      combination_id: Number(r.combination_id),
+      status: String(r.status),
+      count: toNumber(r.count) ?? 0,
+    }));
+  }
+
+  async spentCost(batchId: number): Promise<number> {
+    const sum = await this.db.models.Response.sum('cost', {
+      where: { batch_experiment_id: batchId },
+    });
+    return toNumber(sum) ?? 0;
+  }
+
+  async findCell(
+    batchId: number,
+    combinationId: number,
+    iteration: number,
+  ): Promise<{ id: number; status: string } | undefined> {
+    const row = await this.db.models.Response.findOne({
+      attributes: ['id', 'status'],
+      where: { batch_experiment_id: batchId, combination_id: combinationId, iteration },
+    });
+    return row ? { id: row.get('id') as number, status: String(row.get('status')) } : undefined;
+  }
+
+  /**
+   * The cell's response row, created as `generating` when absent. The unique index on
+   * (batch, combination, iteration) settles a race between two runs of one job: the loser
+   * reads the winner's row.
+   */
+  async claimCell(input: {
+    batch_experiment_id: number;
+    experiment_id: number;
+    combination_id: number;
+    iteration: number;
+    provider: string;
+    model: string;
+    parameters: Record<string, unknown>;
+  }): Promise<{ id: number; status: string; created: boolean }> {
+    // Insert first: a first run (the common case) costs one statement, a re-run two.
+    try {
+      const row = await this.db.models.Response.create({
+        ...input,
+        content: '',
+        status: 'generating',
+      });
+      return { id: row.get('id') as number, status: 'generating', created: true };
+    } catch (err) {
+      if (!(err instanceof UniqueConstraintError)) throw err;
+      const existing = await this.findCell(
+        input.batch_experiment_id,
+        input.combination_id,
+        input.iteration,
+      );
+      return { ...existing!, created: false };
+    }
+  }
+
+  /** Finished (completed or failed) cells of the batch and of one of its combinations. */
+  async finishedCounts(
+    batchId: number,
+    combinationId: number,
+  ): Promise<{ batch: number; combination: number }> {
+    const finished = { status: { [Op.in]: ['completed', 'failed'] } };
+    const [batch, combination] = await Promise.all([
+      this.db.models.Response.count({ where: { batch_experiment_id: batchId, ...finished } }),
+      this.db.models.Response.count({
+        where: { batch_experiment_id: batchId, combination_id: combinationId, ...finished },
+      }),
+    ]);
+    return { batch, combination };
+  }
+
+  /** The status alone: what a cell job checks first (pause and stop act through it). */
+  async findStatus(id: number): Promise<string | undefined> {
+    const row = await this.db.models.BatchExperiment.findByPk(id, { attributes: ['status'] });
+    return row ? String(row.get('status')) : undefined;
+  }
+
+  async markGenerating(responseId: number): Promise<void> {
+    await this.db.models.Response.update({ status: 'generating' }, { where: { id: responseId } });
+  }
+
+  /** Puts the failed cells back to `pending` and returns them (for retry_failed). */
+  async resetFailedCells(
+    batchId: number,
+  ): Promise<Array<{ combination_id: number; iteration: number }>> {
+    const where = { batch_experiment_id: batchId, status: 'failed' };
+    const rows = await this.db.models.Response.findAll({
+      attributes: ['id', 'combination_id', 'iteration'],
+      where,
+    });
+    if (rows.length === 0) return [];
+    await this.db.models.QualityMetric.destroy({
+      where: { response_id: { [Op.in]: rows.map((r) => r.get('id') as number) } },
+    });
+    await this.db.models.Response.update(
+      { status: 'pending', error_message: null, content: '' },
+      { where },
+    );
+    return rows.map((r) => ({
+      combination_id: r.get('combination_id') as number,
+      iteration: r.get('iteration') as number,
+    }));
+  }
+
+  /** Every cell with its metrics, for the statistics. */
+  async cells(batchId: number): Promise<Cell[]> {
+    const rows = await this.db.models.Response.findAll({
+      attributes: [
+        'id',
+        'combination_id',
+        'iteration',
+        'status',
+        'error_message',
+        'cost',
+        'parameters',
+      ],
+      where: { batch_experiment_id: batchId },
+      include: [
+        {
+          model: this.db.models.QualityMetric,
+          as: 'quality_metrics',
+          required: false,
+          attributes: [...METRIC_FIELDS],
+        },
+      ],
+      order: [
+        ['combination_id', 'ASC'],
+        ['iteration', 'ASC'],
+      ],
+    });
+    return rows.map((r) => {
+      const row = r.get({ plain: true }) as Record<string, unknown>;
+      const metricsRow = (row.quality_metrics ?? {}) as Record<string, unknown>;
+      const metrics: Record<string, number | null> = {};
+      for (const field of METRIC_FIELDS) metrics[field] = toNumber(metricsRow[field]);
+      return {
+        responseId: Number(row.id),
+        combinationId: Number(row.combination_id),
+        iteration: Number(row.iteration),
+        status: String(row.status),
+        error: (row.error_message as string | null) ?? null,
+        cost: toNumber(row.cost) ?? 0,
+        parameters: (parseJsonValue(row.parameters) as Record<string, unknown>) ?? {},
+        metrics,
+      };
+    });
+  }
+
+  /** The combination of the cell most recently started (the "current" one while running). */
+  async latestCombinationId(batchId: number): Promise<number | undefined> {
+    const row = await this.db.models.Response.findOne({
+      attributes: ['combination_id'],
+      where: { batch_experiment_id: batchId },
+      order: [
+        ['updated_at', 'DESC'],
+        ['id', 'DESC'],
+      ],
+    });
+    return row ? (row.get('combination_id') as number) : undefined;
+  }
+
+  /** Mean seconds per completed response of a model (recent ones), for duration estimates. */
+  async measuredLatencySeconds(provider: string, model: string): Promise<number | undefined> {
+    const rows = await this.db.models.Response.findAll({
+      attributes: ['response_time'],
+      where: { provider, model, status: 'completed', cached: false },
+      order: [['id', 'DESC']],
+      limit: 200,
+      raw: true,
+    });
+    const times = (rows as unknown as Array<{ response_time: unknown }>)
+      .map((r) => toNumber(r.response_time))
+      .filter((t): t is number => t !== null);
+    return times.length ? times.reduce((a, b) => a + b, 0) / times.length : undefined;
+  }
+}

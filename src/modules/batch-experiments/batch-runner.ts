@@ -1,0 +1,325 @@
+/**
+ * Runs one cell (combination × iteration) of a batch and keeps the batch's status, summary and
+ * events in step with the rows. Called by the `generate-cell` job handler in API and worker
+ * processes alike; idempotent against the database, so a job that runs twice does no harm.
+ */
+import { UnrecoverableJobError } from '../../jobs/job-errors.js';
+import type { JobQueue } from '../../jobs/job-queue.js';
+import { jobIdPrefix, type GenerateCellPayload, type JobPriority } from '../../jobs/queues.js';
+import type { Logger } from '../../lib/logger.js';
+import { round } from '../../lib/numbers.js';
+import type { ProviderRegistry } from '../../llm/registry.js';
+import { ProviderError } from '../../llm/types.js';
+import type { EventBus } from '../../realtime/event-bus.js';
+import { BATCH_EVENTS, batchEvent } from '../../realtime/events.js';
+import type { ExperimentsRepository } from '../experiments/experiments.repository.js';
+import type { Parameters } from '../experiments/parameters.schema.js';
+import type { ScoringService } from '../metrics/scoring.service.js';
+import type { ResponsesRepository } from '../responses/responses.repository.js';
+import type { BatchExperimentsRepository, BatchRow } from './batch-experiments.repository.js';
+import { computeCounts, type BatchCounts } from './batch-progress.js';
+import { batchInsights, resultsSummary, summarizeCombinations } from './batch-stats.js';
+import type { ParameterRanges } from './parameter-grid.js';
+import { sweptParameters } from './parameter-grid.js';
+
+/** Statuses in which cells run; any other status makes a cell job a no-op. */
+const RUNNABLE = ['queued', 'running'] as const;
+/** At most one progress_update per batch per this many ms from one process. */
+const PROGRESS_THROTTLE_MS = 250;
+/** Batches whose static plan one process keeps in memory. */
+const PLAN_CACHE_SIZE = 100;
+
+export class BatchRunner {
+  private readonly lastProgress = new Map<number, number>();
+  private readonly plans = new Map<number, BatchRow>();
+  /** `batch.combination.failedCount` keys already announced by this process. */
+  private readonly announced = new Set<string>();
+
+  constructor(
+    private readonly batches: BatchExperimentsRepository,
+    private readonly experiments: ExperimentsRepository,
+    private readonly responses: ResponsesRepository,
+    private readonly registry: ProviderRegistry,
+    private readonly scoring: ScoringService,
+    private readonly events: EventBus,
+    private readonly jobs: JobQueue,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Queues every cell of `batch` whose row is missing or unfinished. */
+  async enqueueUnfinished(batch: BatchRow): Promise<number> {
+    const counts = await this.batches.cellCounts(batch.id);
+    const done = new Map<number, number>();
+    for (const c of counts)
+      if (c.status === 'completed' || c.status === 'failed')
+        done.set(c.combination_id, (done.get(c.combination_id) ?? 0) + c.count);
+    const payloads: GenerateCellPayload[] = [];
+    for (const combo of batch.combinations ?? []) {
+      const id = combo.combination_id!;
+      if ((done.get(id) ?? 0) >= batch.iterations_per_combination) continue;
+      for (let i = 1; i <= batch.iterations_per_combination; i += 1)
+        payloads.push({ batchId: batch.id, combinationId: id, iteration: i });
+    }
+    // Cells already finished are skipped by the handler; queueing them again is cheap.
+    if (payloads.length > 0) {
+      await this.jobs.enqueueMany('generate-cell', payloads, {
+        priority: batch.priority as JobPriority,
+      });
+    }
+    return payloads.length;
+  }
+
+  /** Re-queues the unfinished cells of every queued or running batch; returns how many. */
+  async requeueAll(): Promise<number> {
+    let n = 0;
+    for (const batch of await this.batches.unfinished()) n += await this.enqueueUnfinished(batch);
+    return n;
+  }
+
+  /** Removes a batch's waiting jobs; running ones finish and then find the batch not runnable. */
+  cancel(batchId: number): Promise<number> {
+    return this.jobs.cancel('generate-cell', { idPrefix: jobIdPrefix('generate-cell', batchId) });
+  }
+
+  /**
+   * What never changes after creation (grid, prompt, model, budget…), read once per process
+   * and batch: a 1,000-combination grid is too large to re-read for every cell.
+   */
+  private async plan(batchId: number): Promise<BatchRow | undefined> {
+    const cached = this.plans.get(batchId);
+    if (cached) return cached;
+    const row = await this.batches.findForJob(batchId);
+    if (!row) return undefined;
+    if (this.plans.size >= PLAN_CACHE_SIZE) {
+      const evicted = this.plans.keys().next().value!;
+      this.plans.delete(evicted);
+      for (const key of this.announced)
+        if (key.startsWith(`${evicted}.`)) this.announced.delete(key);
+    }
+    this.plans.set(batchId, row);
+    return row;
+  }
+
+  async runCell(payload: GenerateCellPayload, signal?: AbortSignal): Promise<void> {
+    const status = await this.batches.findStatus(payload.batchId);
+    if (!status || !(RUNNABLE as readonly string[]).includes(status)) return;
+    const batch = await this.plan(payload.batchId);
+    if (!batch) return;
+    if (await this.budgetExhausted(batch)) return;
+    if (
+      status === 'queued' &&
+      (await this.batches.transition(batch.id, ['queued'], {
+        status: 'running',
+        started_at: new Date(),
+      })) &&
+      batch.experiment_id
+    ) {
+      // The backing experiment mirrors the batch, so experiment views show it running.
+      await this.experiments.update(batch.experiment_id, { status: 'running' });
+    }
+    const combination = batch.combinations?.[payload.combinationId - 1];
+    if (!combination || !batch.experiment_id) {
+      throw new UnrecoverableJobError(
+        `Batch ${batch.id} has no combination ${payload.combinationId}`,
+      );
+    }
+    const { combination_id: _id, ...parameters } = combination;
+    const resolved = this.registry.resolve(String(batch.model), batch.provider as string | null);
+    const cell = await this.batches.claimCell({
+      batch_experiment_id: batch.id,
+      experiment_id: batch.experiment_id,
+      combination_id: payload.combinationId,
+      iteration: payload.iteration,
+      provider: resolved.providerId,
+      model: resolved.model,
+      parameters,
+    });
+    if (cell.status === 'completed' || cell.status === 'failed') return;
+    if (!cell.created) await this.batches.markGenerating(cell.id);
+
+    const prompt = String(batch.prompt);
+    let result;
+    try {
+      result = await resolved.provider.generate({
+        prompt,
+        model: resolved.model,
+        parameters: parameters as unknown as Parameters,
+        iteration: payload.iteration,
+        ...(signal ? { signal } : {}),
+      });
+    } catch (err) {
+      if (signal?.aborted) throw err; // shutting down: the job runs again later
+      // A provider failure (after the provider layer's retries) is an error on this cell.
+      const message = err instanceof ProviderError ? err.message : 'Generation failed unexpectedly';
+      if (!(err instanceof ProviderError)) this.logger.error({ err }, 'batch cell failed');
+      await this.responses.fail(cell.id, message, {
+        provider: resolved.providerId,
+        ...(err instanceof ProviderError
+          ? { status: err.status ?? null, retries: err.retries, retryable: err.retryable }
+          : {}),
+      });
+      await this.afterCell(batch, payload.combinationId);
+      return;
+    }
+    await this.responses.complete(cell.id, {
+      content: result.content,
+      model: result.model,
+      response_time: round(result.latencyMs / 1000, 3) ?? 0,
+      cost: this.registry.catalog.cost(resolved.providerId, resolved.model, result.tokenUsage),
+      token_count: result.tokenUsage.total,
+      prompt_tokens: result.tokenUsage.prompt,
+      completion_tokens: result.tokenUsage.completion,
+      finish_reason: result.finishReason,
+      cached: false,
+      metadata: { ...result.metadata, token_usage_source: result.tokenUsage.source },
+    });
+    try {
+      await this.scoring.scoreAndStore(cell.id, {
+        content: result.content,
+        prompt,
+        finishReason: result.finishReason,
+      });
+    } catch (err) {
+      // A judge failure must show as an error on the cell, never as a low score.
+      const message = err instanceof Error ? err.message : String(err);
+      await this.responses.fail(cell.id, `Quality scoring failed: ${message}`, {
+        stage: 'scoring',
+      });
+    }
+    await this.afterCell(batch, payload.combinationId);
+  }
+
+  /** The job failed for good (attempts exhausted): record it on the cell's row. */
+  async cellFailedForGood(payload: GenerateCellPayload, error: Error): Promise<void> {
+    const batch = await this.plan(payload.batchId);
+    if (!batch?.experiment_id) return;
+    const combination = batch.combinations?.[payload.combinationId - 1];
+    if (!combination) return;
+    const { combination_id: _id, ...parameters } = combination;
+    const cell = await this.batches.claimCell({
+      batch_experiment_id: batch.id,
+      experiment_id: batch.experiment_id,
+      combination_id: payload.combinationId,
+      iteration: payload.iteration,
+      provider: String(batch.provider ?? ''),
+      model: String(batch.model),
+      parameters,
+    });
+    if (cell.status === 'completed') return;
+    await this.responses.fail(cell.id, `Job failed: ${error.message}`, { stage: 'job' });
+    await this.afterCell(batch, payload.combinationId);
+  }
+
+  private async budgetExhausted(batch: BatchRow): Promise<boolean> {
+    const maxCost = batch.max_cost === null ? null : Number(batch.max_cost);
+    if (maxCost === null || Number.isNaN(maxCost)) return false;
+    const spent = await this.batches.spentCost(batch.id);
+    if (spent < maxCost) return false;
+    const paused = await this.batches.transition(batch.id, RUNNABLE, {
+      status: 'paused',
+      status_reason: `Budget reached: spent $${round(spent, 6)} of max_cost $${maxCost}`,
+    });
+    if (paused) await this.cancel(batch.id);
+    return true;
+  }
+
+  /** Events, budget and completion after a cell finished. */
+  private async afterCell(batch: BatchRow, combinationId: number): Promise<void> {
+    const batchId = batch.id;
+    const iterations = batch.iterations_per_combination;
+    const totalCells = (batch.combinations?.length ?? 0) * iterations;
+    // Two indexed counts per cell; the full per-combination counts only when something is due.
+    const finished = await this.batches.finishedCounts(batchId, combinationId);
+    const combinationDone = finished.combination === iterations;
+    const batchDone = finished.batch >= totalCells;
+    const progressDue = Date.now() - (this.lastProgress.get(batchId) ?? 0) >= PROGRESS_THROTTLE_MS;
+    if (!combinationDone && !batchDone && !progressDue) {
+      await this.budgetExhausted(batch);
+      return;
+    }
+    const cellCounts = await this.batches.cellCounts(batchId);
+    const counts = computeCounts(batch.combinations?.length ?? 0, iterations, cellCounts);
+    if (combinationDone) {
+      // The stored counters follow the rows whenever a combination finishes.
+      await this.batches.update(batchId, {
+        completed_combinations: counts.completed_combinations,
+        failed_combinations: counts.failed_combinations,
+      });
+      // Each cell reads after its own write, so of the last two to finish at least one sees
+      // the combination complete; the set makes it one per process (and per outcome, so a
+      // combination completed again by retry_failed is announced again). Across worker
+      // processes a duplicate is possible: clients should treat the event as idempotent.
+      const failedHere = cellCounts
+        .filter((c) => c.combination_id === combinationId && c.status === 'failed')
+        .reduce((n, c) => n + c.count, 0);
+      const key = `${batchId}.${combinationId}.${failedHere}`;
+      if (!this.announced.has(key)) {
+        this.announced.add(key);
+        const combo = batch.combinations![combinationId - 1]!;
+        await this.events.publish(
+          batchEvent(batchId, BATCH_EVENTS.COMBINATION_COMPLETED, {
+            combination_id: combinationId,
+            parameters: sweptParameters(combo as unknown as Parameters, ranges(batch)),
+            failed_iterations: failedHere,
+          }),
+        );
+      }
+    }
+    await this.publishProgress(batchId, counts);
+    if (counts.finished) await this.finalize(batch, counts);
+    else await this.budgetExhausted(batch);
+  }
+
+  private async publishProgress(batchId: number, counts: BatchCounts): Promise<void> {
+    const now = Date.now();
+    if (!counts.finished && now - (this.lastProgress.get(batchId) ?? 0) < PROGRESS_THROTTLE_MS)
+      return;
+    this.lastProgress.set(batchId, now);
+    if (counts.finished) this.lastProgress.delete(batchId);
+    const { finished: _f, ...data } = counts;
+    await this.events.publish(batchEvent(batchId, BATCH_EVENTS.PROGRESS_UPDATE, data));
+  }
+
+  /** All cells finished: completed (or failed when none succeeded), with summary and insights. */
+  private async finalize(batch: BatchRow, counts: BatchCounts): Promise<void> {
+    const cells = await this.batches.cells(batch.id);
+    const summaries = summarizeCombinations(cells, combinationParameters(batch));
+    const summary = resultsSummary(cells, summaries);
+    const insights = batchInsights(cells, summaries);
+    const status = counts.completed_cells > 0 ? 'completed' : 'failed';
+    const won = await this.batches.transition(batch.id, RUNNABLE, {
+      status,
+      completed_combinations: counts.completed_combinations,
+      failed_combinations: counts.failed_combinations,
+      status_reason: status === 'failed' ? 'Every cell failed' : null,
+      results_summary: summary,
+      insights,
+      completed_at: new Date(),
+    });
+    if (!won) return; // another process finalized it, or it was paused/stopped meanwhile
+    if (batch.experiment_id) await this.experiments.update(batch.experiment_id, { status });
+    await this.events.publish(batchEvent(batch.id, BATCH_EVENTS.INSIGHTS_GENERATED, { insights }));
+    await this.events.publish(
+      batchEvent(batch.id, BATCH_EVENTS.BATCH_COMPLETED, {
+        status,
+        results_summary: summary,
+        ...counts,
+      }),
+    );
+  }
+}
+
+export function ranges(batch: BatchRow): ParameterRanges {
+  return (batch.parameter_ranges as ParameterRanges | null) ?? {};
+}
+
+/** Each combination's id with its swept parameters. */
+export function combinationParameters(
+  batch: BatchRow,
+): Array<{ combination_id: number; parameters: Record<string, number> }> {
+  const r = ranges(batch);
+  return (batch.combinations ?? []).map((c) => ({
+    combination_id: c.combination_id!,
+    parameters: sweptParameters(c as unknown as Parameters, r),
+  }));
+}

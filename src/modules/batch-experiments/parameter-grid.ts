@@ -1,0 +1,62 @@
+/**
+ * Expands a batch's `parameter_ranges` into the list of parameter combinations it sweeps.
+ * Pure; the result is stored on the batch so every process reads the same grid.
+ */
+import { round } from '../../lib/numbers.js';
+import { TUNED_PARAMETERS, type TunedParameter } from '../metrics/parameter-insights.js';
+import type { Parameters } from '../experiments/parameters.schema.js';
+
+export type ParameterRange = { min: number; max: number; step: number } | { values: number[] };
+export type ParameterRanges = Partial<Record<TunedParameter, ParameterRange>>;
+
+/** One point of the grid; `combination_id` is 1-based, in expansion order. */
+export type Combination = { combination_id: number } & Parameters;
+
+/**
+ * The values of one range. Steps are float-safe: value i is `round(min + i*step, 10)` (never
+ * an accumulated sum) and the end is included with a 1e-9 tolerance, so 0.1..1.0 step 0.1 is
+ * exactly ten values. Duplicates of a `values` list are dropped, order kept.
+ */
+export function rangeValues(range: ParameterRange): number[] {
+  if ('values' in range) return [...new Set(range.values)];
+  const out: number[] = [];
+  for (let i = 0; ; i += 1) {
+    const value = round(range.min + i * range.step, 10)!;
+    if (value > range.max + 1e-9) break;
+    out.push(value);
+  }
+  return out;
+}
+
+/** How many combinations `ranges` make, without building them (for size checks). */
+export function countCombinations(ranges: ParameterRanges): number {
+  return TUNED_PARAMETERS.reduce((n, p) => {
+    const range = ranges[p];
+    return range ? n * rangeValues(range).length : n;
+  }, 1);
+}
+
+/**
+ * Cartesian product of the ranges over `base` (parameters left out keep the base value). The
+ * first parameter in TUNED_PARAMETERS order varies slowest.
+ */
+export function expandCombinations(ranges: ParameterRanges, base: Parameters): Combination[] {
+  let grid: Parameters[] = [{ ...base }];
+  for (const parameter of TUNED_PARAMETERS) {
+    const range = ranges[parameter];
+    if (!range) continue;
+    const values = rangeValues(range);
+    grid = grid.flatMap((point) => values.map((value) => ({ ...point, [parameter]: value })));
+  }
+  return grid.map((point, index) => ({ combination_id: index + 1, ...point }));
+}
+
+/** The tuned parameters of a combination that the batch varies (what the spec lists). */
+export function sweptParameters(
+  combination: Parameters,
+  ranges: ParameterRanges,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of TUNED_PARAMETERS) if (ranges[p]) out[p] = combination[p];
+  return out;
+}
