@@ -16,10 +16,10 @@ export class MetricsRepository {
   }
 
   /**
-   * Stores a report as the response's metrics, replacing any earlier row. Update-or-insert
-   * rather than delete-then-insert: concurrent delete+insert pairs take InnoDB gap locks that
-   * deadlock each other on MariaDB. A racing insert loses on the unique response_id and
-   * updates instead. Dimensions the report did not score are stored as NULL.
+   * Stores a report as the response's metrics, replacing any earlier row: insert, and update
+   * when the unique response_id says a row exists. (Delete-then-insert in a transaction took
+   * InnoDB gap locks that deadlocked concurrent scorings on MariaDB.) Dimensions the report did
+   * not score are stored as NULL.
    */
   async replace(responseId: number, report: QualityReport): Promise<MetricsRow> {
     const values: Record<string, unknown> = {
@@ -35,15 +35,14 @@ export class MetricsRepository {
       values[DIMENSION_COLUMNS[dimension]] = report.dimensions[dimension]?.score ?? null;
     }
     const { QualityMetric } = this.db.models;
-    const [updated] = await QualityMetric.update(values, { where: { response_id: responseId } });
-    if (updated === 0) {
-      try {
-        await QualityMetric.create({ ...values, response_id: responseId });
-      } catch (err) {
-        if (!(err instanceof UniqueConstraintError)) throw err;
-        await QualityMetric.update(values, { where: { response_id: responseId } });
-      }
+    // Insert first: scoring a new response (the hot path of every sweep) is one statement.
+    try {
+      const row = await QualityMetric.create({ ...values, response_id: responseId });
+      return row.get({ plain: true }) as MetricsRow;
+    } catch (err) {
+      if (!(err instanceof UniqueConstraintError)) throw err;
     }
+    await QualityMetric.update(values, { where: { response_id: responseId } });
     return (await this.findByResponse(responseId))!;
   }
 
