@@ -33,6 +33,9 @@ import { GenerationService } from './modules/responses/generation.service.js';
 import { ResponsesRepository } from './modules/responses/responses.repository.js';
 import { ResponsesService } from './modules/responses/responses.service.js';
 import { HealthService, type LlmStatus } from './modules/system/health.service.js';
+import { EmailSender } from './notifications/email.js';
+import { Notifier } from './notifications/notifier.js';
+import { WebhookSender } from './notifications/webhook.js';
 import { createEventBus, type EventBus } from './realtime/event-bus.js';
 import type { ChannelKind } from './realtime/events.js';
 import type { WsAuth } from './realtime/ws-handshake.js';
@@ -128,6 +131,22 @@ export function buildServices(deps: ServiceDeps): Services {
       stalledIntervalMs: config.jobs.stalledIntervalMs,
     },
   });
+  const notifyLogger = logger.child({ component: 'notifications' });
+  const n = config.notifications;
+  const email = n.smtp ? new EmailSender(n.smtp.url, n.smtp.from) : undefined;
+  const notifier = new Notifier(
+    new WebhookSender(
+      {
+        secret: n.webhookSecret,
+        maxAttempts: n.webhookMaxAttempts,
+        retryBaseMs: n.webhookRetryBaseMs,
+        timeoutMs: n.webhookTimeoutMs,
+      },
+      notifyLogger,
+    ),
+    email,
+    notifyLogger,
+  );
   const batchesRepo = new BatchExperimentsRepository(db);
   const batchRunner = new BatchRunner(
     batchesRepo,
@@ -138,10 +157,12 @@ export function buildServices(deps: ServiceDeps): Services {
     events,
     jobs,
     logger.child({ component: 'batch' }),
+    notifier,
   );
   const batches = new BatchExperimentsService(batchesRepo, experimentsRepo, registry, batchRunner, {
     maxCells: config.batch.maxCells,
     concurrency: Math.min(config.jobs.concurrency, config.llm.concurrency),
+    emailEnabled: email !== undefined,
     // Before any response of the model was measured: the mock's simulated latency for an
     // expected ~300-token answer, or a typical hosted-API round trip.
     fallbackSecondsPerCell: (provider) =>
@@ -188,6 +209,7 @@ export function buildServices(deps: ServiceDeps): Services {
     close: async () => {
       await jobs.close();
       await events.close();
+      email?.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };

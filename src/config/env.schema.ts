@@ -160,6 +160,15 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'expected letters, digits, - or _')
     .default('lqa'),
+  WEBHOOK_SECRET: z.string().min(1).optional(),
+  WEBHOOK_MAX_ATTEMPTS: positiveInt('a positive whole number of attempts').default(3),
+  WEBHOOK_RETRY_BASE_MS: positiveInt('milliseconds as a positive whole number').default(500),
+  WEBHOOK_TIMEOUT_MS: positiveInt('milliseconds as a positive whole number').default(10_000),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected a URL starting with smtp:// or smtps://')
+    .optional(),
+  SMTP_FROM: z.string().min(1).optional(),
   GENERATION_RATE_LIMIT_MAX: positiveInt('a positive whole number of requests').default(10),
   GENERATION_RATE_LIMIT_WINDOW_MS: positiveInt('milliseconds as a positive whole number').default(
     60_000,

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { normaliseDialect, parseDatabaseUrl, type DatabaseTarget } from './database-url.js';
@@ -51,6 +52,17 @@ export interface Config {
   };
   /** The spec's per-user limit on response generation (10 / minute by default). */
   generationRateLimit: { windowMs: number; max: number };
+  /** Batch completion notifications (webhook and email). */
+  notifications: {
+    /** HMAC-SHA256 key of `X-LQA-Signature`; WEBHOOK_SECRET, else derived from JWT_SECRET. */
+    webhookSecret: string;
+    webhookMaxAttempts: number;
+    /** First retry delay; doubled on each further attempt. */
+    webhookRetryBaseMs: number;
+    webhookTimeoutMs: number;
+    /** Present only when SMTP_URL and SMTP_FROM are set: email notifications are available. */
+    smtp?: { url: string; from: string };
+  };
   batch: {
     /** Largest sweep (combinations × iterations) a batch may have. Default 1000. */
     maxCells: number;
@@ -162,6 +174,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       problems.push('  JWT_SECRET: expected at least 32 characters when NODE_ENV=production');
     }
   }
+  if (e.SMTP_URL && !e.SMTP_FROM) {
+    problems.push('  SMTP_FROM: must be set (the sender address) when SMTP_URL is set');
+  }
   if (problems.length > 0 || typeof database === 'string') {
     throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
@@ -211,6 +226,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       prefix: e.QUEUE_PREFIX,
       lockMs: e.JOBS_LOCK_MS,
       stalledIntervalMs: e.JOBS_STALLED_INTERVAL_MS,
+    },
+    notifications: {
+      // Without WEBHOOK_SECRET the signing key is derived from JWT_SECRET (never the JWT key itself).
+      webhookSecret:
+        e.WEBHOOK_SECRET ??
+        createHmac('sha256', secret).update('lqa-webhook-signing').digest('hex'),
+      webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      ...(e.SMTP_URL && e.SMTP_FROM ? { smtp: { url: e.SMTP_URL, from: e.SMTP_FROM } } : {}),
     },
     llm: {
       defaultProvider: e.LLM_DEFAULT_PROVIDER,

@@ -66,7 +66,9 @@ function configureSqliteConnections(sequelize: Sequelize): void {
       configured.add(connection);
       connection.configure('busyTimeout', 10_000);
       await new Promise<void>((resolve, reject) =>
-        connection.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;', (err) => (err ? reject(err) : resolve())),
+        connection.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;', (err) =>
+          err ? reject(err) : resolve(),
+        ),
       );
     }
     return connection;

@@ -3,6 +3,7 @@ import * as createCoreTables from './20261204000000-create-core-tables.js';
 import * as usernameCaseInsensitive from './20261204000100-add-username-case-insensitive-unique.js';
 import * as qualityMetricsMetadata from './20261204000200-add-quality-metrics-metadata.js';
 import * as batchExecution from './20261204000300-add-batch-execution.js';
+import * as batchNotify from './20261204000400-add-batch-notify.js';
 
 export interface Migration {
   name: string;
@@ -19,4 +20,5 @@ export const MIGRATIONS: Migration[] = [
   { name: '20261204000100-add-username-case-insensitive-unique', ...usernameCaseInsensitive },
   { name: '20261204000200-add-quality-metrics-metadata', ...qualityMetricsMetadata },
   { name: '20261204000300-add-batch-execution', ...batchExecution },
+  { name: '20261204000400-add-batch-notify', ...batchNotify },
 ];

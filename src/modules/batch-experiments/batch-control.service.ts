@@ -65,6 +65,7 @@ export class BatchControlService {
         )
           throw conflict();
         await this.runner.cancel(id);
+        this.runner.announceFinished(id);
         break;
       case 'retry_failed':
         await this.retryFailed(row, conflict);

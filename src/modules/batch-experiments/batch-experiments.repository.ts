@@ -34,7 +34,13 @@ function plain(row: { get(options: { plain: true }): unknown } | null): BatchRow
   if (!row) return undefined;
   const r = row.get({ plain: true }) as BatchRow;
   r.combinations = parseJsonValue(r.combinations) as BatchRow['combinations'];
-  for (const key of ['parameter_ranges', 'base_parameters', 'results_summary', 'insights'])
+  for (const key of [
+    'parameter_ranges',
+    'base_parameters',
+    'results_summary',
+    'insights',
+    'notify',
+  ])
     r[key] = parseJsonValue(r[key]);
   return r;
 }

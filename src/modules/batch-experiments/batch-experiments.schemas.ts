@@ -38,6 +38,32 @@ export const ParameterRangesSchema = z
     message: `At least one of: ${TUNED_PARAMETERS.join(', ')}`,
   });
 
+/** Where to announce the batch's end (completed, failed or stopped). */
+export const NotifySchema = z
+  .strictObject({
+    webhook_url: z
+      .string({ error: 'An http(s) URL' })
+      .max(2000, 'At most 2000 characters')
+      .refine((v) => {
+        try {
+          const u = new URL(v);
+          return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+        } catch {
+          return false;
+        }
+      }, 'An http(s) URL')
+      .optional()
+      .describe('POSTed a signed JSON summary (X-LQA-Signature: sha256=HMAC) when the batch ends'),
+    email: z
+      .email({ error: 'An email address' })
+      .max(254, 'At most 254 characters')
+      .optional()
+      .describe('Sent a summary email when the batch ends (needs SMTP_URL on the server)'),
+  })
+  .refine((n) => n.webhook_url !== undefined || n.email !== undefined, {
+    message: 'At least one of: webhook_url, email',
+  });
+
 const base = CreateExperimentBodySchema.shape;
 
 /** POST /api/batch-experiments. `user_id` in the body is ignored: the owner is the caller. */
@@ -65,6 +91,7 @@ export const CreateBatchBodySchema = z.object({
     .max(1_000_000, 'At most 1000000')
     .optional()
     .describe('Pause the batch (status paused, reason stored) once its spent cost reaches this'),
+  notify: NotifySchema.optional(),
 });
 export type CreateBatchBody = z.infer<typeof CreateBatchBodySchema>;
 

@@ -25,6 +25,8 @@ export interface BatchSettings {
   concurrency: number;
   /** Seconds per cell assumed when this model has no measured latency yet. */
   fallbackSecondsPerCell: (providerId: string) => number;
+  /** Whether SMTP is configured, so `notify.email` can be honoured. */
+  emailEnabled?: boolean;
 }
 
 /** Batch sweeps: create (and queue), list, read with progress and statistics. */
@@ -48,6 +50,16 @@ export class BatchExperimentsService {
           field: 'parameter_ranges',
           value: cells,
           expected: `at most ${this.settings.maxCells} combinations × iterations`,
+        },
+      );
+    }
+    if (body.notify?.email !== undefined && !this.settings.emailEnabled) {
+      throw new ValidationError(
+        'email notifications need SMTP_URL on the server; use notify.webhook_url or ask the operator to configure SMTP_URL and SMTP_FROM',
+        {
+          field: 'notify.email',
+          value: body.notify.email,
+          expected: 'SMTP configured on the server',
         },
       );
     }
@@ -96,6 +108,7 @@ export class BatchExperimentsService {
       experiment_id: experimentId,
       estimated_cost: estimatedCost,
       max_cost: body.max_cost ?? null,
+      notify: body.notify ?? null,
       estimated_completion: new Date(Date.now() + seconds * 1000),
     });
     await this.experiments.update(experimentId, { metadata: { batch: true, batch_id: id } });

@@ -7,9 +7,10 @@ import { UnrecoverableJobError } from '../../jobs/job-errors.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
 import { jobIdPrefix, type GenerateCellPayload, type JobPriority } from '../../jobs/queues.js';
 import type { Logger } from '../../lib/logger.js';
-import { round } from '../../lib/numbers.js';
+import { round, toIso } from '../../lib/numbers.js';
 import type { ProviderRegistry } from '../../llm/registry.js';
 import { ProviderError } from '../../llm/types.js';
+import { noopNotifier, parseTargets, type BatchNotifier } from '../../notifications/notifier.js';
 import type { EventBus } from '../../realtime/event-bus.js';
 import { BATCH_EVENTS, batchEvent } from '../../realtime/events.js';
 import type { ExperimentsRepository } from '../experiments/experiments.repository.js';
@@ -44,7 +45,54 @@ export class BatchRunner {
     private readonly events: EventBus,
     private readonly jobs: JobQueue,
     private readonly logger: Logger,
+    private readonly notifier: BatchNotifier = noopNotifier,
   ) {}
+
+  /**
+   * Sends the batch's `notify` targets its final summary, in the background: called once by
+   * whoever won the transition to a final status (finalize, or stop). Never throws; failures
+   * are logged. A process that exits meanwhile drops the notification (at most once).
+   */
+  announceFinished(batchId: number): void {
+    void this.sendFinished(batchId).catch((err: unknown) =>
+      this.logger.error({ err, batch_id: batchId }, 'batch notification failed'),
+    );
+  }
+
+  private async sendFinished(batchId: number): Promise<void> {
+    const row = await this.batches.findForJob(batchId);
+    const targets = parseTargets(row?.notify);
+    if (!row || !targets) return;
+    const cellCounts = await this.batches.cellCounts(batchId);
+    const counts = computeCounts(
+      row.combinations?.length ?? 0,
+      row.iterations_per_combination,
+      cellCounts,
+    );
+    let summary = (row.results_summary as Record<string, unknown> | null) ?? null;
+    let insights = (row.insights as string[] | null) ?? null;
+    if (summary === null || insights === null) {
+      // Stopped batches keep no stored summary: the statistics of the cells done.
+      const cells = await this.batches.cells(batchId);
+      const summaries = summarizeCombinations(cells, combinationParameters(row));
+      summary = cells.length ? { ...resultsSummary(cells, summaries) } : null;
+      insights = cells.length ? batchInsights(cells, summaries) : [];
+    }
+    await this.notifier.batchFinished(
+      {
+        batch_id: batchId,
+        name: (row.name as string | null) ?? null,
+        status: row.status,
+        total_cells: counts.total_cells,
+        completed_cells: counts.completed_cells,
+        failed_cells: counts.failed_cells,
+        results_summary: summary,
+        insights,
+        finished_at: toIso(row.completed_at) ?? new Date().toISOString(),
+      },
+      targets,
+    );
+  }
 
   /** Queues every cell of `batch` whose row is missing or unfinished. */
   async enqueueUnfinished(batch: BatchRow): Promise<number> {
@@ -306,6 +354,7 @@ export class BatchRunner {
         ...counts,
       }),
     );
+    this.announceFinished(batch.id);
   }
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { round, toIso, toNumber } from '../../lib/numbers.js';
+import { parseTargets, redactWebhookUrl } from '../../notifications/notifier.js';
 import type { BatchRow } from './batch-experiments.repository.js';
 import type { BatchCounts } from './batch-progress.js';
 
@@ -27,6 +28,10 @@ export const BatchSchema = z.object({
   max_cost: z.number().nullable(),
   spent_cost: z.number(),
   estimated_completion: z.string().nullable(),
+  notify: z
+    .object({ webhook_url: z.string().nullable(), email: z.string().nullable() })
+    .nullable()
+    .describe('Notification targets; the webhook URL without credentials or query string'),
   started_at: z.string().nullable(),
   completed_at: z.string().nullable(),
   created_at: z.string(),
@@ -71,9 +76,19 @@ export function toBatchDto(row: BatchRow, counts: BatchCounts, spent: number): B
     max_cost: round(toNumber(row.max_cost), 6),
     spent_cost: round(spent, 6) ?? 0,
     estimated_completion: toIso(row.estimated_completion),
+    notify: notifyDto(row.notify),
     started_at: toIso(row.started_at),
     completed_at: toIso(row.completed_at),
     created_at: toIso(row.created_at) ?? '',
     updated_at: toIso(row.updated_at) ?? '',
+  };
+}
+
+function notifyDto(value: unknown): BatchDto['notify'] {
+  const targets = parseTargets(value);
+  if (!targets) return null;
+  return {
+    webhook_url: targets.webhook_url ? redactWebhookUrl(targets.webhook_url) : null,
+    email: targets.email ?? null,
   };
 }

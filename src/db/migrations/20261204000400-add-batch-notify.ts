@@ -1,0 +1,13 @@
+import { DataTypes, type QueryInterface } from 'sequelize';
+
+/*
+ * Batch completion notifications: the optional `notify` targets of a batch
+ * (`{ webhook_url?, email? }`), read when the batch reaches a final status.
+ */
+export async function up({ context: qi }: { context: QueryInterface }): Promise<void> {
+  await qi.addColumn('batch_experiments', 'notify', { type: DataTypes.JSON, allowNull: true });
+}
+
+export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
+  await qi.removeColumn('batch_experiments', 'notify');
+}
