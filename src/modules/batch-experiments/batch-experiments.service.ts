@@ -1,11 +1,8 @@
 import { ownerScope, type AuthContext } from '../../lib/auth-context.js';
-import { LlmServiceError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { paginate, type Pagination } from '../../lib/pagination.js';
-import {
-  UnknownProviderError,
-  type ProviderRegistry,
-  type ResolvedModel,
-} from '../../llm/registry.js';
+import type { ProviderRegistry, ResolvedModel } from '../../llm/registry.js';
+import { resolveUsableModel } from '../models/resolve-usable-model.js';
 import type { ExperimentsRepository } from '../experiments/experiments.repository.js';
 import { withDefaults } from '../experiments/parameters.schema.js';
 import type { BatchExperimentsRepository, BatchRow } from './batch-experiments.repository.js';
@@ -195,26 +192,6 @@ export class BatchExperimentsService {
   }
 
   private resolve(model: string, provider: string | undefined): ResolvedModel {
-    let resolved: ResolvedModel;
-    try {
-      resolved = this.registry.resolve(model, provider ?? null);
-    } catch (err) {
-      if (err instanceof UnknownProviderError) {
-        throw new ValidationError(err.message, {
-          field: 'provider',
-          value: err.providerId,
-          expected: err.message,
-        });
-      }
-      throw err;
-    }
-    if (!resolved.provider.configured) {
-      throw new LlmServiceError(
-        `Provider "${resolved.providerId}" is not configured on this server`,
-        { provider: resolved.providerId, reason: 'not_configured' },
-        { status: 503 },
-      );
-    }
-    return resolved;
+    return resolveUsableModel(this.registry, model, provider);
   }
 }

@@ -6,7 +6,7 @@ import { DIMENSIONS, type Dimension, type QualityReport } from '../../quality/ty
 import type { ResponsesRepository } from '../responses/responses.repository.js';
 import { metricColumn, qualityBand, type MetricName } from './metric-names.js';
 import { toResponseMetricsDto, type ResponseMetricsDto } from './metrics.dto.js';
-import type { MetricsRepository } from './metrics.repository.js';
+import type { MetricsRepository, MetricsRow } from './metrics.repository.js';
 import type { BatchMetricsBody, TrendsQuery } from './metrics.schemas.js';
 import type { ScoringService } from './scoring.service.js';
 import { summarizeTrend } from './trend-analysis.js';
@@ -51,7 +51,8 @@ export class MetricsService {
   ): Promise<ResponseMetricsDto> {
     const response = await this.responses.findForOwner(ownerScope(auth), responseId);
     if (!response) throw new NotFoundError('Response', responseId);
-    const stored = await this.metrics.findByResponse(responseId);
+    // The owner-scoped lookup already joins the metrics row: no second query.
+    const stored = (response.quality_metrics as MetricsRow | null) ?? undefined;
     const differentMethod =
       options.method !== undefined && stored?.calculation_method !== options.method;
     if (stored && !options.recalculate && !differentMethod) return toResponseMetricsDto(stored);

@@ -1,10 +1,11 @@
 import type { Config } from '../../config/index.js';
-import { LlmServiceError, ValidationError } from '../../lib/errors.js';
+import { ValidationError } from '../../lib/errors.js';
 import type { ProviderRegistry } from '../../llm/registry.js';
 import { HeuristicEngine } from '../../quality/heuristic-engine.js';
 import { HybridEngine } from '../../quality/judge/hybrid-engine.js';
 import { JudgeEngine } from '../../quality/judge/judge-engine.js';
 import { DEFAULT_WEIGHTS, overallQuality } from '../../quality/overall.js';
+import { resolveUsableModel } from '../models/resolve-usable-model.js';
 import type { CalculationMethod, Dimension, QualityEngine } from '../../quality/types.js';
 
 /** Who grades for llm_judge/hybrid: a request may name its own judge. */
@@ -54,16 +55,7 @@ export class QualityEngines {
   private judge(choice: JudgeChoice): JudgeEngine {
     const model = choice.model ?? this.quality.judge.model ?? this.registry.defaults.model;
     const providerHint = choice.provider ?? this.quality.judge.provider ?? null;
-    let resolved;
-    try {
-      resolved = this.registry.resolve(model, providerHint);
-    } catch (err) {
-      throw new ValidationError(err instanceof Error ? err.message : 'Unknown judge provider', {
-        field: 'judge_provider',
-        value: providerHint,
-        expected: 'mock, openai, anthropic or ollama',
-      });
-    }
+    const resolved = resolveUsableModel(this.registry, model, providerHint, 'judge_provider');
     if (resolved.providerId === 'mock') {
       // The mock writes prose, not grades: every rubric would come back unparseable.
       throw new ValidationError('The offline mock provider cannot act as a judge', {
@@ -72,13 +64,6 @@ export class QualityEngines {
         expected:
           'A real model: pass judge_provider/judge_model, or set QUALITY_JUDGE_PROVIDER and QUALITY_JUDGE_MODEL',
       });
-    }
-    if (!resolved.provider.configured) {
-      throw new LlmServiceError(
-        `The judge's provider "${resolved.providerId}" is not configured on this server`,
-        { provider: resolved.providerId, reason: 'not_configured' },
-        { status: 503 },
-      );
     }
     return new JudgeEngine({
       provider: resolved.provider,

@@ -1,9 +1,8 @@
 import { ownerScope, type AuthContext } from '../../lib/auth-context.js';
-import { LlmServiceError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { LlmServiceError, NotFoundError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { round } from '../../lib/numbers.js';
-import type { ProviderRegistry } from '../../llm/registry.js';
-import { UnknownProviderError, type ResolvedModel } from '../../llm/registry.js';
+import type { ProviderRegistry, ResolvedModel } from '../../llm/registry.js';
 import { responseCacheKey, type ResponseCache } from '../../llm/response-cache.js';
 import {
   ProviderError,
@@ -19,6 +18,7 @@ import {
 } from '../experiments/parameters.schema.js';
 import { toResponseMetricsDto } from '../metrics/metrics.dto.js';
 import type { ScoringService } from '../metrics/scoring.service.js';
+import { resolveUsableModel } from '../models/resolve-usable-model.js';
 import type { EventBus } from '../../realtime/event-bus.js';
 import type { GenerationEvent, GenerationOutcome } from './generation-events.js';
 import { publishGenerationEvent } from './generation-publisher.js';
@@ -137,30 +137,7 @@ export class GenerationService {
     const model = body.model ?? String(experiment.model);
     const providerHint =
       body.provider ?? (body.model ? null : ((experiment.provider as string | null) ?? null));
-    let resolved: ResolvedModel;
-    try {
-      resolved = this.registry.resolve(model, providerHint);
-    } catch (err) {
-      if (err instanceof UnknownProviderError) {
-        throw new ValidationError(err.message, {
-          field: 'provider',
-          value: err.providerId,
-          expected: err.message,
-        });
-      }
-      throw err;
-    }
-    if (!resolved.provider.configured) {
-      throw new LlmServiceError(
-        `Provider "${resolved.providerId}" is not configured on this server`,
-        {
-          provider: resolved.providerId,
-          reason: 'not_configured',
-          hint: configurationHint(resolved.providerId),
-        },
-        { status: 503 },
-      );
-    }
+    const resolved = resolveUsableModel(this.registry, model, providerHint);
     return {
       experimentId: body.experiment_id,
       count: body.count,
@@ -281,19 +258,6 @@ export class GenerationService {
       provider: target.id,
       retryable: false,
     });
-  }
-}
-
-function configurationHint(providerId: string): string {
-  switch (providerId) {
-    case 'openai':
-      return 'Set OPENAI_API_KEY (and OPENAI_BASE_URL for an OpenAI-compatible server)';
-    case 'anthropic':
-      return 'Set ANTHROPIC_API_KEY';
-    case 'ollama':
-      return 'Set OLLAMA_HOST, e.g. http://127.0.0.1:11434';
-    default:
-      return 'Check the server configuration';
   }
 }
 
