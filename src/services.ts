@@ -115,7 +115,13 @@ export function buildServices(deps: ServiceDeps): Services {
       )
     : new MemoryResponseCache(config.llm.responseCacheTtlSeconds);
   const connections = createConnectionTracker();
-  const events = createEventBus({ redisUrl: config.redisUrl, logger });
+  // The channel follows QUEUE_PREFIX, so deployments sharing one Redis never see each other's
+  // events (their ids come from different databases).
+  const events = createEventBus({
+    redisUrl: config.redisUrl,
+    logger,
+    channel: `${config.jobs.prefix}:events`,
+  });
   const scoring = new ScoringService(
     new QualityEngines(registry, config.quality),
     new MetricsRepository(db),
