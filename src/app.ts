@@ -79,7 +79,7 @@ export function createApp(deps: AppDeps): Express {
     ...experimentRoutes(services.experiments, services.experimentStats),
     ...responseRoutes(services.generation, services.responses, generationLimiter),
     ...modelRoutes(services.models),
-    ...metricsRoutes(services.metrics, services.comparison),
+    ...metricsRoutes(services.metrics, services.comparison, services.rescore),
     ...batchExperimentRoutes(services.batches, services.batchControl, batchLimiter),
   ];
   const openApiDocument = buildOpenApiDocument(routes, info);

@@ -24,6 +24,7 @@ import { ExperimentsRepository } from './modules/experiments/experiments.reposit
 import { ExperimentsService } from './modules/experiments/experiments.service.js';
 import { ExperimentStatsService } from './modules/experiments/experiment-stats.service.js';
 import { ComparisonService } from './modules/metrics/comparison.service.js';
+import { RescoreService } from './modules/metrics/rescore.service.js';
 import { MetricsRepository } from './modules/metrics/metrics.repository.js';
 import { MetricsService } from './modules/metrics/metrics.service.js';
 import { QualityEngines } from './modules/metrics/quality-engines.js';
@@ -50,6 +51,7 @@ export interface Services {
   scoring: ScoringService;
   metrics: MetricsService;
   comparison: ComparisonService;
+  rescore: RescoreService;
   responses: ResponsesService;
   models: ModelsService;
   health: HealthService;
@@ -191,6 +193,7 @@ export function buildServices(deps: ServiceDeps): Services {
     scoring,
     metrics: new MetricsService(scoring, new MetricsRepository(db), responsesRepo),
     comparison: new ComparisonService(responsesRepo, scoring),
+    rescore: new RescoreService(experimentsRepo, responsesRepo, scoring, jobs, events),
     responses: new ResponsesService(responsesRepo, experimentsRepo),
     models: new ModelsService(registry, users),
     health: new HealthService(

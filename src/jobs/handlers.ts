@@ -12,7 +12,7 @@ export interface HandlerOptions {
 
 export function registerJobHandlers(
   jobs: JobQueue,
-  services: Pick<Services, 'batchRunner'>,
+  services: Pick<Services, 'batchRunner' | 'rescore'>,
   options: HandlerOptions,
 ): void {
   jobs.process(
@@ -24,6 +24,10 @@ export function registerJobHandlers(
       onFailed: (payload, error) => services.batchRunner.cellFailedForGood(payload, error),
     },
   );
+  jobs.process('score-response', (payload) => services.rescore.rescoreOne(payload), {
+    concurrency: options.concurrency,
+    onFailed: (payload, error) => services.rescore.rescoreFailed(payload, error),
+  });
 }
 
 /**

@@ -15,6 +15,9 @@ export type GenerateCellPayload = z.infer<typeof GenerateCellPayloadSchema>;
 export const ScoreResponsePayloadSchema = z.object({
   responseId: z.number().int().positive(),
   method: z.enum(['heuristic', 'llm_judge', 'hybrid']).optional(),
+  judge: z.object({ provider: z.string().optional(), model: z.string().optional() }).optional(),
+  /** The rescore request this job belongs to: a later request scores the response again. */
+  requestId: z.string().regex(/^[A-Za-z0-9_-]+$/),
 });
 export type ScoreResponsePayload = z.infer<typeof ScoreResponsePayloadSchema>;
 
@@ -49,7 +52,7 @@ export const QUEUES = {
   /** Score one stored response (heuristic, judge or hybrid; absent = the configured default). */
   'score-response': defineQueue({
     schema: ScoreResponsePayloadSchema,
-    idParts: (p) => [p.responseId, p.method ?? 'default'],
+    idParts: (p) => [p.requestId, p.responseId],
     retry: { attempts: 3, backoffMs: 1_000 },
   }),
 } as const;

@@ -55,10 +55,14 @@ describe.each(queueFactories(prefix))('job queue contract: $name', (factory) => 
       });
 
       const cellId = await q.enqueue('generate-cell', cell(12, 7, 2));
-      const scoreId = await q.enqueue('score-response', { responseId: 42, method: 'llm_judge' });
+      const scoreId = await q.enqueue('score-response', {
+        responseId: 42,
+        method: 'llm_judge',
+        requestId: 'r1',
+      });
 
       expect(cellId).toBe('generate-cell.12.7.2');
-      expect(scoreId).toBe('score-response.42.llm_judge');
+      expect(scoreId).toBe('score-response.r1.42');
       await waitFor(() => seen.length === 2, { what: 'both jobs' });
       const byId = Object.fromEntries(seen.map((s) => [s.ctx.jobId, s]));
       expect(byId[cellId]?.payload).toEqual(cell(12, 7, 2));
@@ -68,7 +72,11 @@ describe.each(queueFactories(prefix))('job queue contract: $name', (factory) => 
         maxAttempts: 3,
       });
       expect(byId[cellId]?.ctx.signal.aborted).toBe(false);
-      expect(byId[scoreId]?.payload).toEqual({ responseId: 42, method: 'llm_judge' });
+      expect(byId[scoreId]?.payload).toEqual({
+        responseId: 42,
+        method: 'llm_judge',
+        requestId: 'r1',
+      });
       await waitFor(async () => (await q.counts('generate-cell')).completed === 1);
     });
 
@@ -241,7 +249,7 @@ describe.each(queueFactories(prefix))('job queue contract: $name', (factory) => 
         },
         { concurrency: 1 },
       );
-      await q.enqueue('score-response', { responseId: 9 });
+      await q.enqueue('score-response', { responseId: 9, requestId: 'r1' });
       await waitFor(async () => (await q.counts('score-response')).completed === 1);
       expect(attempts).toEqual([1, 2]);
     });
@@ -298,7 +306,7 @@ describe.each(queueFactories(prefix))('job queue contract: $name', (factory) => 
         q.enqueueMany('generate-cell', [cell(1, 1), { batchId: 1, combinationId: 2 } as any]),
       ).rejects.toThrow(/Invalid payload for queue generate-cell/);
       await expect(
-        q.enqueue('score-response', { responseId: 1, method: 'astrology' as any }),
+        q.enqueue('score-response', { responseId: 1, method: 'astrology' as any, requestId: 'r1' }),
       ).rejects.toBeInstanceOf(InvalidJobPayloadError);
       expect(await q.counts('generate-cell')).toEqual({
         waiting: 0,

@@ -17,9 +17,13 @@ describe('queue contracts', () => {
     const payload = { batchId: 12, combinationId: 7, iteration: 2 };
     expect(jobIdFor('generate-cell', payload)).toBe('generate-cell.12.7.2');
     expect(jobIdFor('generate-cell', { ...payload })).toBe(jobIdFor('generate-cell', payload));
-    expect(jobIdFor('score-response', { responseId: 42 })).toBe('score-response.42.default');
-    expect(jobIdFor('score-response', { responseId: 42, method: 'hybrid' })).toBe(
-      'score-response.42.hybrid',
+    // One job per rescore request and response: the same request never scores twice, a later
+    // request scores again.
+    expect(jobIdFor('score-response', { responseId: 42, requestId: 'r1' })).toBe(
+      'score-response.r1.42',
+    );
+    expect(jobIdFor('score-response', { responseId: 42, method: 'hybrid', requestId: 'r2' })).toBe(
+      'score-response.r2.42',
     );
   });
 
@@ -58,9 +62,15 @@ describe('queue contracts', () => {
       GenerateCellPayloadSchema.safeParse({ batchId: '1', combinationId: 1, iteration: 1 }).success,
     ).toBe(false);
     expect(
-      ScoreResponsePayloadSchema.safeParse({ responseId: 3, method: 'llm_judge' }).success,
+      ScoreResponsePayloadSchema.safeParse({ responseId: 3, method: 'llm_judge', requestId: 'a' })
+        .success,
     ).toBe(true);
-    expect(ScoreResponsePayloadSchema.safeParse({ responseId: 3, method: 'vibes' }).success).toBe(
+    expect(
+      ScoreResponsePayloadSchema.safeParse({ responseId: 3, method: 'vibes', requestId: 'a' })
+        .success,
+    ).toBe(false);
+    // The request id becomes part of a Redis job id: no separators.
+    expect(ScoreResponsePayloadSchema.safeParse({ responseId: 3, requestId: 'a:b' }).success).toBe(
       false,
     );
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, type RouteDefinition } from '../../http/define-route.js';
+import { IdParamSchema } from '../../lib/query-params.js';
 import type { ComparisonService } from './comparison.service.js';
 import { ResponseMetricsSchema } from './metrics.dto.js';
 import {
@@ -7,16 +8,19 @@ import {
   CompareMetricsBodySchema,
   CompareResponsesBodySchema,
   GetMetricsQuerySchema,
+  RescoreBodySchema,
   ResponseIdParamSchema,
   TrendsQuerySchema,
 } from './metrics.schemas.js';
 import type { MetricsService } from './metrics.service.js';
+import type { RescoreService } from './rescore.service.js';
 
 const tags = ['metrics'];
 
 export function metricsRoutes(
   metrics: MetricsService,
   comparison: ComparisonService,
+  rescore: RescoreService,
 ): RouteDefinition[] {
   return [
     // Before /metrics/:responseId so "trends" is not read as an id.
@@ -103,6 +107,31 @@ export function metricsRoutes(
         schema: z.object({ comparison: z.record(z.string(), z.unknown()) }),
       },
       handler: async ({ auth, body }) => ({ data: await comparison.compareResponses(auth, body) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/experiments/:id/rescore',
+      summary: "Score an experiment's responses again in the background (one job per response)",
+      description:
+        'Answers 202 at once; each new score is announced as `quality_calculated` on ' +
+        '`/ws/experiments/:id` (a response whose scoring fails for good gets `error_occurred` and ' +
+        'keeps its previous scores). Use it after switching engines, judges or weights.',
+      tags,
+      request: { params: IdParamSchema, body: RescoreBodySchema },
+      response: {
+        status: 202,
+        description: 'Queued',
+        schema: z.object({
+          experiment_id: z.number().int(),
+          request_id: z.string(),
+          method: z.string(),
+          queued: z.number().int(),
+        }),
+      },
+      errors: { 503: 'The judge provider is not configured (LLM_SERVICE_ERROR)' },
+      handler: async ({ auth, params, body }) => ({
+        data: await rescore.enqueueExperiment(auth, params.id, body),
+      }),
     }),
   ];
 }

@@ -23,6 +23,17 @@ const judgeFields = {
 
 export const ResponseIdParamSchema = z.object({ responseId: idParam() });
 
+export const RescoreBodySchema = z
+  .object({
+    ...judgeFields,
+    only_unscored: z
+      .boolean()
+      .default(false)
+      .describe('Score only the responses that have no metrics yet'),
+  })
+  .strict();
+export type RescoreBody = z.infer<typeof RescoreBodySchema>;
+
 export const GetMetricsQuerySchema = z.object({
   method: queryEnum(CALCULATION_METHODS).describe('Recalculate with this engine'),
   judge_provider: queryString(64),

@@ -30,9 +30,14 @@ export class ScoringService {
     return this.engines.defaultMethod;
   }
 
+  /** The engine a request would use; throws its 400/503 when it cannot be built. */
+  engineFor(request: Pick<ScoreRequest, 'method' | 'judge'> = {}) {
+    return this.engines.get(request.method, request.judge);
+  }
+
   /** Scores with the requested engine; a judge's failure becomes LLM_SERVICE_ERROR. */
   async score(input: ScoringInput, request: ScoreRequest = {}): Promise<QualityReport> {
-    const engine = this.engines.get(request.method, request.judge);
+    const engine = this.engineFor(request);
     try {
       return await engine.score(
         input,

@@ -98,6 +98,29 @@ export class ResponsesRepository {
     return rows.map((r) => r.get({ plain: true }) as Row).reverse();
   }
 
+  /** Ids of an experiment's completed responses (only those without metrics when asked). */
+  async completedIds(experimentId: number, options: { unscoredOnly: boolean }): Promise<number[]> {
+    const rows = await this.db.models.Response.findAll({
+      attributes: ['id'],
+      where: {
+        experiment_id: experimentId,
+        status: 'completed',
+        ...(options.unscoredOnly ? { '$quality_metrics.id$': null } : {}),
+      },
+      include: [
+        {
+          model: this.db.models.QualityMetric,
+          as: 'quality_metrics',
+          attributes: [],
+          required: false,
+        },
+      ],
+      order: [['id', 'ASC']],
+      raw: true,
+    });
+    return rows.map((r) => (r as unknown as { id: number }).id);
+  }
+
   /** Several responses with metrics and experiment stubs, limited to what the caller may see. */
   async findManyForOwner(scope: OwnerScope, ids: number[]): Promise<Row[]> {
     const rows = await this.db.models.Response.findAll({
