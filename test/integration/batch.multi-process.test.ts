@@ -88,7 +88,8 @@ describe.skipIf(!testRedisUrl || !postgresUrl)('scale-out: API process + two wor
       },
       apiOutput,
     );
-    const deadline = Date.now() + 30_000;
+    // Generous: three TypeScript programs start at once on a small CI machine.
+    const deadline = Date.now() + 60_000;
     for (;;) {
       const ok = await fetch(`${baseUrl}/api/health`).then(
         (r) => r.status === 200,
@@ -99,7 +100,7 @@ describe.skipIf(!testRedisUrl || !postgresUrl)('scale-out: API process + two wor
         throw new Error(`API process did not start: ${apiOutput.join('')}`);
       await sleep(100);
     }
-  }, 45_000);
+  }, 75_000);
 
   afterAll(async () => {
     const running = children.filter((c) => c.exitCode === null && c.signalCode === null);

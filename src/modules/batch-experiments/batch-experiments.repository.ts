@@ -1,5 +1,6 @@
 import { Op, UniqueConstraintError, literal, type Order, type WhereOptions } from 'sequelize';
 import type { Database } from '../../db/index.js';
+import { insertRow } from '../../db/raw-write.js';
 import { selectRows } from '../../db/raw-query.js';
 import { parseJsonValue } from '../../db/json-column.js';
 import type { OwnerScope } from '../../lib/auth-context.js';
@@ -184,12 +185,16 @@ export class BatchExperimentsRepository {
   }): Promise<{ id: number; status: string; created: boolean }> {
     // Insert first: a first run (the common case) costs one statement, a re-run two.
     try {
-      const row = await this.db.models.Response.create({
+      const now = new Date();
+      const id = await insertRow(this.db, 'responses', {
         ...input,
         content: '',
         status: 'generating',
+        cached: false,
+        created_at: now,
+        updated_at: now,
       });
-      return { id: row.get('id') as number, status: 'generating', created: true };
+      return { id, status: 'generating', created: true };
     } catch (err) {
       if (!(err instanceof UniqueConstraintError)) throw err;
       const existing = await this.findCell(
@@ -220,8 +225,12 @@ export class BatchExperimentsRepository {
 
   /** The status alone: what a cell job checks first (pause and stop act through it). */
   async findStatus(id: number): Promise<string | undefined> {
-    const row = await this.db.models.BatchExperiment.findByPk(id, { attributes: ['status'] });
-    return row ? String(row.get('status')) : undefined;
+    const [row] = await selectRows<{ status: string }>(
+      this.db,
+      'SELECT status FROM batch_experiments WHERE id = :id',
+      { replacements: { id } },
+    );
+    return row?.status;
   }
 
   async markGenerating(responseId: number): Promise<void> {

@@ -28,13 +28,19 @@ const RUNNABLE = ['queued', 'running'] as const;
 /** At most one progress_update per batch per this many ms from one process. */
 const PROGRESS_THROTTLE_MS = 250;
 /** Batches whose static plan one process keeps in memory. */
-const PLAN_CACHE_SIZE = 100;
+const PLAN_CACHE_SIZE = 100; /**
+ * How long a runnable status read from the database is trusted. Only runnable statuses are
+ * cached: a pause or stop is seen within this time (cells already started finish anyway),
+ * while a resume is seen at once, so no cell is ever skipped on stale information.
+ */
+const RUNNABLE_STATUS_TTL_MS = 100;
 
 export class BatchRunner {
   private readonly lastProgress = new Map<number, number>();
   private readonly plans = new Map<number, BatchRow>();
   /** `batch.combination.failedCount` keys already announced by this process. */
   private readonly announced = new Set<string>();
+  private readonly runnableStatuses = new Map<number, { status: string; until: number }>();
 
   constructor(
     private readonly batches: BatchExperimentsRepository,
@@ -148,12 +154,30 @@ export class BatchRunner {
     return row;
   }
 
+  /** The batch's status, from a short-lived cache when it was runnable a moment ago. */
+  private async status(batchId: number): Promise<string | undefined> {
+    const cached = this.runnableStatuses.get(batchId);
+    if (cached && cached.until > Date.now()) return cached.status;
+    const status = await this.batches.findStatus(batchId);
+    if (status && (RUNNABLE as readonly string[]).includes(status))
+      this.runnableStatuses.set(batchId, { status, until: Date.now() + RUNNABLE_STATUS_TTL_MS });
+    else this.runnableStatuses.delete(batchId);
+    return status;
+  }
+
   async runCell(payload: GenerateCellPayload, signal?: AbortSignal): Promise<void> {
-    const status = await this.batches.findStatus(payload.batchId);
+    const status = await this.status(payload.batchId);
     if (!status || !(RUNNABLE as readonly string[]).includes(status)) return;
     const batch = await this.plan(payload.batchId);
     if (!batch) return;
     if (await this.budgetExhausted(batch)) return;
+    if (status === 'queued') {
+      // Whoever wins the transition, the batch is running now: stop trying for a while.
+      this.runnableStatuses.set(batch.id, {
+        status: 'running',
+        until: Date.now() + RUNNABLE_STATUS_TTL_MS,
+      });
+    }
     if (
       status === 'queued' &&
       (await this.batches.transition(batch.id, ['queued'], {

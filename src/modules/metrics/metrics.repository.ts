@@ -1,6 +1,7 @@
 import { UniqueConstraintError } from 'sequelize';
 import type { Database } from '../../db/index.js';
 import { selectRows } from '../../db/raw-query.js';
+import { insertRow } from '../../db/raw-write.js';
 import type { OwnerScope } from '../../lib/auth-context.js';
 import { DIMENSION_COLUMNS, DIMENSIONS, type QualityReport } from '../../quality/types.js';
 
@@ -35,10 +36,13 @@ export class MetricsRepository {
       values[DIMENSION_COLUMNS[dimension]] = report.dimensions[dimension]?.score ?? null;
     }
     const { QualityMetric } = this.db.models;
-    // Insert first: scoring a new response (the hot path of every sweep) is one statement.
+    // Insert first: scoring a new response (the hot path of every sweep) is one raw statement.
     try {
-      const row = await QualityMetric.create({ ...values, response_id: responseId });
-      return row.get({ plain: true }) as MetricsRow;
+      const id = await insertRow(this.db, 'quality_metrics', {
+        ...values,
+        response_id: responseId,
+      });
+      return { ...values, id, response_id: responseId, created_at: values.created_at as Date };
     } catch (err) {
       if (!(err instanceof UniqueConstraintError)) throw err;
     }

@@ -1,5 +1,6 @@
 import { Op, literal, type Order, type WhereOptions } from 'sequelize';
 import type { Database } from '../../db/index.js';
+import { updateRowById } from '../../db/raw-write.js';
 import type { OwnerScope } from '../../lib/auth-context.js';
 import { offsetFor } from '../../lib/pagination.js';
 import { round, toNumber } from '../../lib/numbers.js';
@@ -50,10 +51,13 @@ export class ResponsesRepository {
   }
 
   async complete(id: number, result: CompletedGeneration): Promise<void> {
-    await this.db.models.Response.update(
-      { ...result, status: 'completed', error_message: null },
-      { where: { id } },
-    );
+    // Raw: this runs for every generated response and every batch cell.
+    await updateRowById(this.db, 'responses', id, {
+      ...result,
+      status: 'completed',
+      error_message: null,
+      updated_at: new Date(),
+    });
   }
 
   async fail(id: number, message: string, metadata: Record<string, unknown>): Promise<void> {
