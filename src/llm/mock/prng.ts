@@ -14,9 +14,25 @@ export function hashString(text: string): number {
   return fmix32(h);
 }
 
-/** Combines any number of labelled parts into one 32-bit seed. */
+/**
+ * Combines any number of labelled parts into one 32-bit seed: the hash of the parts joined by
+ * U+241F, computed without building the joined string (this runs for every sampled token).
+ */
 export function mixSeed(...parts: Array<string | number>): number {
-  return hashString(parts.map(String).join('\u241f'));
+  let h = 0x811c9dc5;
+  for (let p = 0; p < parts.length; p++) {
+    if (p > 0) {
+      h ^= 0x241f;
+      h = Math.imul(h, 0x01000193);
+    }
+    const part = parts[p];
+    const text = typeof part === 'string' ? part : String(part);
+    for (let i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 0x01000193);
+    }
+  }
+  return fmix32(h);
 }
 
 /** A uniform number in [0, 1) that depends only on its parts (no generator state). */
