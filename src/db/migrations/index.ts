@@ -4,6 +4,7 @@ import * as usernameCaseInsensitive from './20261204000100-add-username-case-ins
 import * as qualityMetricsMetadata from './20261204000200-add-quality-metrics-metadata.js';
 import * as batchExecution from './20261204000300-add-batch-execution.js';
 import * as batchNotify from './20261204000400-add-batch-notify.js';
+import * as batchPrompts from './20261204000800-add-batch-prompts.js';
 
 export interface Migration {
   name: string;
@@ -21,4 +22,5 @@ export const MIGRATIONS: Migration[] = [
   { name: '20261204000200-add-quality-metrics-metadata', ...qualityMetricsMetadata },
   { name: '20261204000300-add-batch-execution', ...batchExecution },
   { name: '20261204000400-add-batch-notify', ...batchNotify },
+  { name: '20261204000800-add-batch-prompts', ...batchPrompts },
 ];

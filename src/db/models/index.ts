@@ -123,6 +123,7 @@ export function defineModels(sequelize: Sequelize): Models {
       max_cost: decimalColumn('max_cost', 12, 6),
       status_reason: text(),
       combinations: json('combinations'),
+      prompts: json('prompts'),
       notify: json('notify'),
       estimated_completion: { type: DataTypes.DATE(3), allowNull: true },
       started_at: { type: DataTypes.DATE(3), allowNull: true },

@@ -129,6 +129,7 @@ export class BatchControlService {
     const summaries = summarizeCombinations(cells, combinationParameters(row));
     const filtered = summaries.filter(
       (s) =>
+        (q.prompt_index === undefined || s.prompt_index === q.prompt_index) &&
         (q.min_quality === undefined ||
           (s.average_quality !== null && s.average_quality >= q.min_quality)) &&
         (q.max_quality === undefined ||

@@ -18,6 +18,8 @@ export type BatchRow = Record<string, unknown> & {
   status: string;
   iterations_per_combination: number;
   combinations: Array<Record<string, number>> | null;
+  /** The prompts of a multi-prompt batch (cells pick one by `prompt_index`); else null. */
+  prompts?: string[] | null;
 };
 
 /** Rows per combination and status: what every counter is computed from. */
@@ -41,6 +43,7 @@ function plain(row: { get(options: { plain: true }): unknown } | null): BatchRow
     'results_summary',
     'insights',
     'notify',
+    'prompts',
   ])
     r[key] = parseJsonValue(r[key]);
   return r;

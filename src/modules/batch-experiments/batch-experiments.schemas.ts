@@ -66,11 +66,23 @@ export const NotifySchema = z
 
 const base = CreateExperimentBodySchema.shape;
 
+/** Most prompts one batch runs (BATCH_MAX_CELLS bounds the cells anyway). */
+export const MAX_BATCH_PROMPTS = 1000;
+
 /** POST /api/batch-experiments. `user_id` in the body is ignored: the owner is the caller. */
 export const CreateBatchBodySchema = z.object({
   name: base.name,
   description: base.description,
   prompt: base.prompt,
+  prompts: z
+    .array(base.prompt, { error: 'A list of prompts' })
+    .min(1, 'At least one prompt')
+    .max(MAX_BATCH_PROMPTS, `At most ${MAX_BATCH_PROMPTS} prompts`)
+    .optional()
+    .describe(
+      'Several prompts in one sweep: every prompt × combination × iteration is a cell, and each ' +
+        'result names its `prompt_index`. `prompt` stays the display prompt.',
+    ),
   model: base.model,
   provider: base.provider,
   parameter_ranges: ParameterRangesSchema,
@@ -129,6 +141,9 @@ export const ResultsQuerySchema = z
     order: queryEnum(['asc', 'desc'] as const),
     min_quality: queryNumber(0, 100),
     max_quality: queryNumber(0, 100),
+    prompt_index: queryNumber(0, MAX_BATCH_PROMPTS - 1).describe(
+      'Only the combinations of this prompt (multi-prompt batches, 0-based index into `prompts`)',
+    ),
   })
   .refine(
     (q) =>

@@ -38,11 +38,12 @@ export class BatchExperimentsService {
 
   async create(auth: AuthContext, body: CreateBatchBody) {
     const iterations = body.iterations_per_combination;
-    const combinationCount = countCombinations(body.parameter_ranges);
+    const promptCount = body.prompts?.length;
+    const combinationCount = countCombinations(body.parameter_ranges) * (promptCount ?? 1);
     const cells = combinationCount * iterations;
     if (cells > this.settings.maxCells) {
       throw new ValidationError(
-        `This sweep has ${combinationCount} combinations × ${iterations} iterations = ${cells} cells; the maximum is ${this.settings.maxCells}. Narrow the ranges, use larger steps or fewer iterations.`,
+        `This sweep has ${combinationCount} combinations${promptCount ? ` (${promptCount} prompts × parameter settings)` : ''} × ${iterations} iterations = ${cells} cells; the maximum is ${this.settings.maxCells}. Narrow the ranges, use larger steps${promptCount ? ', fewer prompts' : ''} or fewer iterations.`,
         {
           field: 'parameter_ranges',
           value: cells,
@@ -62,14 +63,21 @@ export class BatchExperimentsService {
     }
     const resolved = this.resolve(body.model ?? this.registry.defaults.model, body.provider);
     const base = withDefaults(body.base_parameters);
-    const combinations = expandCombinations(body.parameter_ranges, base);
-    const estimatedCost = estimateCost(
-      this.registry.catalog,
-      resolved.providerId,
-      resolved.model,
-      body.prompt,
-      combinations,
-      iterations,
+    const combinations = expandCombinations(body.parameter_ranges, base, promptCount);
+    // Every prompt runs the same parameter grid: price the grid once per prompt.
+    const grid = expandCombinations(body.parameter_ranges, base);
+    const estimatedCost = (body.prompts ?? [body.prompt]).reduce(
+      (sum, prompt) =>
+        sum +
+        estimateCost(
+          this.registry.catalog,
+          resolved.providerId,
+          resolved.model,
+          prompt,
+          grid,
+          iterations,
+        ),
+      0,
     );
     const perCell =
       (await this.batches.measuredLatencySeconds(resolved.providerId, resolved.model)) ??
@@ -97,6 +105,7 @@ export class BatchExperimentsService {
       parameter_ranges: body.parameter_ranges,
       base_parameters: base,
       combinations,
+      prompts: body.prompts ?? null,
       iterations_per_combination: iterations,
       total_combinations: combinations.length,
       status: 'queued',
@@ -117,6 +126,7 @@ export class BatchExperimentsService {
       estimated_duration: humanDuration(seconds),
       parameter_combinations: combinations.map((c) => ({
         combination_id: c.combination_id,
+        ...(c.prompt_index !== undefined ? { prompt_index: c.prompt_index } : {}),
         ...sweptParameters(c, body.parameter_ranges),
       })),
     };

@@ -19,9 +19,14 @@ import type { ScoringService } from '../metrics/scoring.service.js';
 import type { ResponsesRepository } from '../responses/responses.repository.js';
 import type { BatchExperimentsRepository, BatchRow } from './batch-experiments.repository.js';
 import { computeCounts, type BatchCounts } from './batch-progress.js';
-import { batchInsights, resultsSummary, summarizeCombinations } from './batch-stats.js';
+import {
+  batchInsights,
+  resultsSummary,
+  summarizeCombinations,
+  type CombinationPlan,
+} from './batch-stats.js';
 import type { ParameterRanges } from './parameter-grid.js';
-import { sweptParameters } from './parameter-grid.js';
+import { cellSettings, sweptParameters } from './parameter-grid.js';
 
 /** Statuses in which cells run; any other status makes a cell job a no-op. */
 const RUNNABLE = ['queued', 'running'] as const;
@@ -195,7 +200,13 @@ export class BatchRunner {
         `Batch ${batch.id} has no combination ${payload.combinationId}`,
       );
     }
-    const { combination_id: _id, ...parameters } = combination;
+    const { parameters, promptIndex } = cellSettings(combination);
+    const prompt = promptIndex === undefined ? String(batch.prompt) : batch.prompts?.[promptIndex];
+    if (prompt === undefined) {
+      throw new UnrecoverableJobError(`Batch ${batch.id} has no prompt ${promptIndex}`);
+    }
+    // A multi-prompt cell records its prompt, so re-scoring and exports see the right one.
+    const promptMetadata = promptIndex === undefined ? {} : { prompt, prompt_index: promptIndex };
     const resolved = this.registry.resolve(String(batch.model), batch.provider as string | null);
     const cell = await this.batches.claimCell({
       batch_experiment_id: batch.id,
@@ -209,13 +220,12 @@ export class BatchRunner {
     if (cell.status === 'completed' || cell.status === 'failed') return;
     if (!cell.created) await this.batches.markGenerating(cell.id);
 
-    const prompt = String(batch.prompt);
     let result;
     try {
       result = await resolved.provider.generate({
         prompt,
         model: resolved.model,
-        parameters: parameters as unknown as Parameters,
+        parameters,
         iteration: payload.iteration,
         ...(signal ? { signal } : {}),
       });
@@ -225,6 +235,7 @@ export class BatchRunner {
       const message = err instanceof ProviderError ? err.message : 'Generation failed unexpectedly';
       if (!(err instanceof ProviderError)) this.logger.error({ err }, 'batch cell failed');
       await this.responses.fail(cell.id, message, {
+        ...promptMetadata,
         provider: resolved.providerId,
         ...(err instanceof ProviderError
           ? { status: err.status ?? null, retries: err.retries, retryable: err.retryable }
@@ -243,7 +254,11 @@ export class BatchRunner {
       completion_tokens: result.tokenUsage.completion,
       finish_reason: result.finishReason,
       cached: false,
-      metadata: { ...result.metadata, token_usage_source: result.tokenUsage.source },
+      metadata: {
+        ...result.metadata,
+        token_usage_source: result.tokenUsage.source,
+        ...promptMetadata,
+      },
     });
     try {
       await this.scoring.scoreAndStore(cell.id, {
@@ -255,6 +270,7 @@ export class BatchRunner {
       // A judge failure must show as an error on the cell, never as a low score.
       const message = err instanceof Error ? err.message : String(err);
       await this.responses.fail(cell.id, `Quality scoring failed: ${message}`, {
+        ...promptMetadata,
         stage: 'scoring',
       });
     }
@@ -267,7 +283,7 @@ export class BatchRunner {
     if (!batch?.experiment_id) return;
     const combination = batch.combinations?.[payload.combinationId - 1];
     if (!combination) return;
-    const { combination_id: _id, ...parameters } = combination;
+    const { parameters, promptIndex } = cellSettings(combination);
     const cell = await this.batches.claimCell({
       batch_experiment_id: batch.id,
       experiment_id: batch.experiment_id,
@@ -278,7 +294,10 @@ export class BatchRunner {
       parameters,
     });
     if (cell.status === 'completed') return;
-    await this.responses.fail(cell.id, `Job failed: ${error.message}`, { stage: 'job' });
+    await this.responses.fail(cell.id, `Job failed: ${error.message}`, {
+      stage: 'job',
+      ...(promptIndex === undefined ? {} : { prompt_index: promptIndex }),
+    });
     await this.afterCell(batch, payload.combinationId);
   }
 
@@ -331,6 +350,7 @@ export class BatchRunner {
         await this.events.publish(
           batchEvent(batchId, BATCH_EVENTS.COMBINATION_COMPLETED, {
             combination_id: combinationId,
+            ...(combo.prompt_index !== undefined ? { prompt_index: combo.prompt_index } : {}),
             parameters: sweptParameters(combo as unknown as Parameters, ranges(batch)),
             failed_iterations: failedHere,
           }),
@@ -387,12 +407,11 @@ export function ranges(batch: BatchRow): ParameterRanges {
 }
 
 /** Each combination's id with its swept parameters. */
-export function combinationParameters(
-  batch: BatchRow,
-): Array<{ combination_id: number; parameters: Record<string, number> }> {
+export function combinationParameters(batch: BatchRow): CombinationPlan[] {
   const r = ranges(batch);
   return (batch.combinations ?? []).map((c) => ({
     combination_id: c.combination_id!,
+    ...(c.prompt_index !== undefined ? { prompt_index: c.prompt_index } : {}),
     parameters: sweptParameters(c as unknown as Parameters, r),
   }));
 }

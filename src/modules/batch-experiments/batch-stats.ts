@@ -26,9 +26,15 @@ export interface Cell {
   metrics: Record<string, number | null>;
 }
 
-export interface CombinationSummary {
+/** A combination as the statistics need it: its id, prompt (multi-prompt batches) and values. */
+export interface CombinationPlan {
   combination_id: number;
+  /** Which of the batch's prompts it runs; absent in single-prompt batches. */
+  prompt_index?: number;
   parameters: Record<string, number>;
+}
+
+export interface CombinationSummary extends CombinationPlan {
   /** Mean overall quality of the scored iterations; null when none is scored. */
   average_quality: number | null;
   /** Sample standard deviation (n − 1) of the iterations' quality; null below two scores. */
@@ -84,7 +90,7 @@ function quality(cell: Cell): number | null {
 /** Groups cells by combination and summarises each; `combinations` gives the parameters. */
 export function summarizeCombinations(
   cells: readonly Cell[],
-  combinations: ReadonlyArray<{ combination_id: number; parameters: Record<string, number> }>,
+  combinations: readonly CombinationPlan[],
 ): CombinationSummary[] {
   const byCombination = new Map<number, Cell[]>();
   for (const cell of cells) {
@@ -92,7 +98,7 @@ export function summarizeCombinations(
     list.push(cell);
     byCombination.set(cell.combinationId, list);
   }
-  return combinations.map(({ combination_id, parameters }) => {
+  return combinations.map(({ combination_id, prompt_index, parameters }) => {
     const group = (byCombination.get(combination_id) ?? []).sort(
       (a, b) => a.iteration - b.iteration,
     );
@@ -108,6 +114,7 @@ export function summarizeCombinations(
     const sd = sampleStdDev(scores);
     return {
       combination_id,
+      ...(prompt_index !== undefined ? { prompt_index } : {}),
       parameters,
       average_quality: scores.length ? round(mean(scores), 2) : null,
       std_dev: Number.isNaN(sd) ? null : round(sd, 2),

@@ -9,6 +9,10 @@ export const BatchSchema = z.object({
   name: z.string().nullable(),
   description: z.string().nullable(),
   prompt: z.string().nullable(),
+  prompts: z
+    .array(z.string())
+    .nullable()
+    .describe('A multi-prompt batch: its prompts, which results name by prompt_index'),
   provider: z.string().nullable(),
   model: z.string().nullable(),
   experiment_id: z.number().int().nullable(),
@@ -57,6 +61,7 @@ export function toBatchDto(row: BatchRow, counts: BatchCounts, spent: number): B
     name: (row.name as string | null) ?? null,
     description: (row.description as string | null) ?? null,
     prompt: (row.prompt as string | null) ?? null,
+    prompts: row.prompts ?? null,
     provider: (row.provider as string | null) ?? null,
     model: (row.model as string | null) ?? null,
     experiment_id: toNumber(row.experiment_id),

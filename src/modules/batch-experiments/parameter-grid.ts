@@ -9,8 +9,11 @@ import type { Parameters } from '../experiments/parameters.schema.js';
 export type ParameterRange = { min: number; max: number; step: number } | { values: number[] };
 export type ParameterRanges = Partial<Record<TunedParameter, ParameterRange>>;
 
-/** One point of the grid; `combination_id` is 1-based, in expansion order. */
-export type Combination = { combination_id: number } & Parameters;
+/**
+ * One point of the grid; `combination_id` is 1-based, in expansion order. In a multi-prompt
+ * batch, `prompt_index` says which of the batch's prompts the point runs.
+ */
+export type Combination = { combination_id: number; prompt_index?: number } & Parameters;
 
 /**
  * The values of one range. Steps are float-safe: value i is `round(min + i*step, 10)` (never
@@ -40,7 +43,11 @@ export function countCombinations(ranges: ParameterRanges): number {
  * Cartesian product of the ranges over `base` (parameters left out keep the base value). The
  * first parameter in TUNED_PARAMETERS order varies slowest.
  */
-export function expandCombinations(ranges: ParameterRanges, base: Parameters): Combination[] {
+export function expandCombinations(
+  ranges: ParameterRanges,
+  base: Parameters,
+  promptCount?: number,
+): Combination[] {
   let grid: Parameters[] = [{ ...base }];
   for (const parameter of TUNED_PARAMETERS) {
     const range = ranges[parameter];
@@ -48,7 +55,26 @@ export function expandCombinations(ranges: ParameterRanges, base: Parameters): C
     const values = rangeValues(range);
     grid = grid.flatMap((point) => values.map((value) => ({ ...point, [parameter]: value })));
   }
-  return grid.map((point, index) => ({ combination_id: index + 1, ...point }));
+  if (promptCount === undefined)
+    return grid.map((point, index) => ({ combination_id: index + 1, ...point }));
+  // Several prompts: the prompt varies slowest, so each prompt's sweep is one contiguous block.
+  return Array.from({ length: promptCount }, (_, promptIndex) => promptIndex).flatMap(
+    (promptIndex) =>
+      grid.map((point, index) => ({
+        combination_id: promptIndex * grid.length + index + 1,
+        prompt_index: promptIndex,
+        ...point,
+      })),
+  );
+}
+
+/** A stored combination split into the parameters a cell sends and its prompt index. */
+export function cellSettings(combination: Record<string, number>): {
+  parameters: Parameters;
+  promptIndex: number | undefined;
+} {
+  const { combination_id: _id, prompt_index: promptIndex, ...parameters } = combination;
+  return { parameters: parameters as unknown as Parameters, promptIndex };
 }
 
 /** The tuned parameters of a combination that the batch varies (what the spec lists). */
