@@ -9,6 +9,7 @@
  *   BENCH_LATENCY_MS=200 BENCH_CONCURRENCY=16 npm run bench:batch-sweep
  *
  * BENCH_LATENCY_MS simulates provider latency per 100 generated tokens (the mock's unit).
+ * QUALITY_THREADS=0 scores on the main thread (default: cores − 1 scoring threads).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +33,7 @@ const config = loadConfig({
   MOCK_LATENCY_MS: env.BENCH_LATENCY_MS ?? '0',
   LLM_CONCURRENCY: concurrency,
   WORKER_CONCURRENCY: concurrency,
+  ...(env.QUALITY_THREADS ? { QUALITY_THREADS: env.QUALITY_THREADS } : {}),
   ...(env.BENCH_REDIS_URL
     ? { REDIS_URL: env.BENCH_REDIS_URL, QUEUE_PREFIX: `bench${Date.now()}` }
     : {}),

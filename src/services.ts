@@ -124,8 +124,9 @@ export function buildServices(deps: ServiceDeps): Services {
     logger,
     channel: `${config.jobs.prefix}:events`,
   });
+  const engines = new QualityEngines(registry, config.quality);
   const scoring = new ScoringService(
-    new QualityEngines(registry, config.quality),
+    engines,
     new MetricsRepository(db),
     logger,
     config.quality.autoScore,
@@ -217,6 +218,7 @@ export function buildServices(deps: ServiceDeps): Services {
     ...(redis ? { redis } : {}),
     close: async () => {
       await jobs.close();
+      await engines.close(); // after the jobs: running cells finish their scoring first
       await events.close();
       email?.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());

@@ -112,6 +112,12 @@ export const EnvSchema = z.object({
     })
     .default('heuristic'),
   QUALITY_AUTO_SCORE: booleanString.default(true),
+  QUALITY_THREADS: z.coerce
+    .number({ error: 'a whole number of threads from 0 to 32' })
+    .int('a whole number of threads from 0 to 32')
+    .min(0, 'a whole number of threads from 0 to 32')
+    .max(32, 'a whole number of threads from 0 to 32')
+    .optional(),
   QUALITY_JUDGE_PROVIDER: z
     .enum(['mock', 'openai', 'anthropic', 'ollama'], {
       error: 'expected mock, openai, anthropic or ollama',

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { z } from 'zod';
 import { normaliseDialect, parseDatabaseUrl, type DatabaseTarget } from './database-url.js';
 import { EnvSchema } from './env.schema.js';
@@ -49,6 +50,8 @@ export interface Config {
     };
     /** Overrides of the overall_quality weights, by dimension. */
     weights?: Record<string, number>;
+    /** Worker threads for heuristic scoring; 0 scores on the calling thread. */
+    threads: number;
   };
   /** The spec's per-user limit on response generation (10 / minute by default). */
   generationRateLimit: { windowMs: number; max: number };
@@ -211,6 +214,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         samples: e.QUALITY_JUDGE_SAMPLES,
       },
       ...defined({ weights: e.QUALITY_WEIGHTS }),
+      // One core stays with the main thread (HTTP, database driver, queue).
+      threads: e.QUALITY_THREADS ?? Math.min(4, Math.max(0, availableParallelism() - 1)),
     },
     generationRateLimit: {
       windowMs: e.GENERATION_RATE_LIMIT_WINDOW_MS,

@@ -38,6 +38,8 @@ export async function createTestContext(
     JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-signing',
     RATE_LIMIT_ENABLED: 'false',
     MOCK_LATENCY_MS: '0',
+    // Scoring threads start per context; suites that test them turn them on.
+    QUALITY_THREADS: '0',
     ...env,
   });
   const logger = createLogger('silent');

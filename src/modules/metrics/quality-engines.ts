@@ -2,6 +2,7 @@ import type { Config } from '../../config/index.js';
 import { ValidationError } from '../../lib/errors.js';
 import type { ProviderRegistry } from '../../llm/registry.js';
 import { HeuristicEngine } from '../../quality/heuristic-engine.js';
+import { PooledHeuristicEngine } from '../../quality/pooled-heuristic-engine.js';
 import { HybridEngine } from '../../quality/judge/hybrid-engine.js';
 import { JudgeEngine } from '../../quality/judge/judge-engine.js';
 import { DEFAULT_WEIGHTS, overallQuality } from '../../quality/overall.js';
@@ -20,7 +21,7 @@ export interface JudgeChoice {
  * judge/hybrid engines on demand for the configured (or requested) judge model.
  */
 export class QualityEngines {
-  readonly heuristic: HeuristicEngine;
+  readonly heuristic: HeuristicEngine | PooledHeuristicEngine;
   readonly weights: Record<Dimension, number>;
 
   constructor(
@@ -31,7 +32,15 @@ export class QualityEngines {
       ...DEFAULT_WEIGHTS,
       ...(quality.weights as Partial<Record<Dimension, number>>),
     };
-    this.heuristic = new HeuristicEngine({ weights: this.weights });
+    this.heuristic =
+      quality.threads > 0
+        ? new PooledHeuristicEngine({ threads: quality.threads, weights: this.weights })
+        : new HeuristicEngine({ weights: this.weights });
+  }
+
+  /** Ends the scoring threads, if any. */
+  async close(): Promise<void> {
+    if (this.heuristic instanceof PooledHeuristicEngine) await this.heuristic.close();
   }
 
   get defaultMethod(): CalculationMethod {

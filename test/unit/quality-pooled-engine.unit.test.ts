@@ -1,0 +1,54 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { HeuristicEngine } from '../../src/quality/heuristic-engine.js';
+import { PooledHeuristicEngine } from '../../src/quality/pooled-heuristic-engine.js';
+import type { QualityReport } from '../../src/quality/types.js';
+
+const TEXTS = [
+  {
+    content:
+      'Neural networks learn by adjusting weights. Each layer transforms its input, and ' +
+      'training nudges the weights to reduce the error on examples. In short, they learn patterns.',
+    prompt: 'Explain neural networks in simple terms',
+  },
+  {
+    content: 'Roses are red. Roses are red. Roses are red. Roses are red.',
+    prompt: 'Write a poem about spring',
+    finishReason: 'length',
+  },
+  { content: '# Steps\n\n1. Install Node.\n2. Run `npm ci`.\n3. Start the server.' },
+];
+
+/** What must match: everything but the timing. */
+function comparable(report: QualityReport) {
+  const { processingMs: _ms, ...rest } = report;
+  return rest;
+}
+
+describe('heuristic scoring on worker threads', () => {
+  const weights = { relevance: 2, creativity: 0.5 };
+  const pooled = new PooledHeuristicEngine({ threads: 2, weights });
+  const local = new HeuristicEngine({ weights });
+  afterAll(() => pooled.close());
+
+  it('when texts are scored on the pool, then the reports equal the in-thread engine’s (weights included)', async () => {
+    const reports = await Promise.all(TEXTS.map((t) => pooled.score(t)));
+    for (const [i, text] of TEXTS.entries()) {
+      expect(comparable(reports[i]!)).toEqual(comparable(local.scoreSync(text)));
+    }
+    expect(pooled.threads).toBe(2);
+  });
+
+  it('when only some dimensions are asked for, then only those come back', async () => {
+    const report = await pooled.score(TEXTS[0]!, { dimensions: ['coherence', 'readability'] });
+    expect(Object.keys(report.dimensions).sort()).toEqual(['coherence', 'readability']);
+    expect(comparable(report)).toEqual(
+      comparable(local.scoreSync(TEXTS[0]!, { dimensions: ['coherence', 'readability'] })),
+    );
+  });
+
+  it('when the signal is already aborted, then scoring is refused', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(pooled.score(TEXTS[0]!, { signal: controller.signal })).rejects.toThrow();
+  });
+});
