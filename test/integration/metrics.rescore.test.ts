@@ -11,6 +11,13 @@ import {
 } from '../helpers/factories.js';
 import { silentLogger, sleep, testRedisUrl, uniquePrefix } from '../helpers/jobs-helpers.js';
 import { createTestContext, type TestContext } from '../helpers/test-app.js';
+import type { FakeServer } from '../helpers/fake-providers/fake-server.js';
+import {
+  OPENAI_CHAT,
+  openAiCompletion,
+  openAiError,
+  startFakeOpenAi,
+} from '../helpers/fake-providers/openai-fake.js';
 
 const STORY =
   'The lighthouse keeper found a bottle on the rocks. Inside was a letter from his daughter, ' +
@@ -59,14 +66,10 @@ describe.each(modes)('POST /api/experiments/:id/rescore ($label)', ({ kind, env 
     }
   });
 
-  async function metricsOf(responseId: number) {
-    return ctx.db.models.QualityMetric.findOne({ where: { response_id: responseId }, raw: true });
-  }
-
   async function waitForScores(ids: number[], timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const rows = await Promise.all(ids.map(metricsOf));
+      const rows = await Promise.all(ids.map((id) => metricsOf(ctx, id)));
       if (
         rows.every(
           (r: any) => r && r.calculation_method === 'heuristic' && r.overall_quality !== 50,
@@ -98,10 +101,10 @@ describe.each(modes)('POST /api/experiments/:id/rescore ($label)', ({ kind, env 
     expect(res.body.data.request_id).toMatch(/^[a-f0-9]{32}$/);
 
     await waitForScores([scored, unscored]);
-    const fresh = (await metricsOf(scored)) as any;
+    const fresh = (await metricsOf(ctx, scored)) as any;
     expect(fresh.overall_quality).toBeGreaterThan(0);
     expect(fresh.coherence_score).not.toBe(50);
-    expect(await metricsOf(failed)).toBeNull();
+    expect(await metricsOf(ctx, failed)).toBeNull();
 
     const announcedFor = () =>
       events.filter(
@@ -131,7 +134,7 @@ describe.each(modes)('POST /api/experiments/:id/rescore ($label)', ({ kind, env 
       .expect(202);
     expect(res.body.data.queued).toBe(1);
     await waitForScores([missing]);
-    expect(((await metricsOf(kept)) as any).overall_quality).toBe(50);
+    expect(((await metricsOf(ctx, kept)) as any).overall_quality).toBe(50);
   });
 
   it("when the experiment is someone else's or unknown, then 404 and nothing is queued", async () => {
@@ -167,3 +170,76 @@ describe.each(modes)('POST /api/experiments/:id/rescore ($label)', ({ kind, env 
     expect(judge.body.error.message).toMatch(/mock provider cannot act as a judge/);
   });
 });
+
+/** Re-scoring with a real (loopback) judge: grades stored, and a judge outage never lowers a score. */
+describe('POST /api/experiments/:id/rescore with the LLM judge', () => {
+  let fake: FakeServer;
+  let ctx: TestContext;
+  let owner: TestUser;
+  const events: DomainEvent[] = [];
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAi();
+    ctx = await createTestContext(
+      { name: 'sqlite' },
+      {
+        OPENAI_BASE_URL: `${fake.url}/v1`,
+        QUALITY_JUDGE_PROVIDER: 'openai',
+        QUALITY_JUDGE_MODEL: 'gpt-4o-mini',
+        LLM_MAX_RETRIES: '0',
+      },
+      { workers: true },
+    );
+    owner = await createUser(ctx);
+    ctx.services.events.subscribe((e) => void events.push(e));
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await fake?.close();
+  });
+
+  it('when the judge grades, then the rows record llm_judge; when it fails for good, then the old scores stay and error_occurred names the response', async () => {
+    const experiment = await createExperiment(ctx, owner);
+    const id = await insertResponse(ctx, experiment.id, { content: STORY, quality: 50 });
+
+    fake.setDefault(OPENAI_CHAT, openAiCompletion({ content: 'Clear and apt.\nScore: 4' }));
+    await request(ctx.app)
+      .post(`/api/experiments/${experiment.id}/rescore`)
+      .set(owner.headers)
+      .send({ method: 'llm_judge' })
+      .expect(202);
+    const deadline = Date.now() + 20_000;
+    while (((await metricsOf(ctx, id)) as any)?.calculation_method !== 'llm_judge') {
+      if (Date.now() > deadline) throw new Error('judge rescore did not land');
+      await sleep(30);
+    }
+    const graded = (await metricsOf(ctx, id)) as any;
+    expect(graded.coherence_score).toBe(75); // 4 on the 1–5 rubric
+
+    fake.setDefault(OPENAI_CHAT, openAiError(500, 'judge is down'));
+    const failing = await request(ctx.app)
+      .post(`/api/experiments/${experiment.id}/rescore`)
+      .set(owner.headers)
+      .send({ method: 'llm_judge' })
+      .expect(202);
+    const until = Date.now() + 20_000;
+    const failedEvent = () =>
+      events.find(
+        (e) =>
+          e.type === 'error_occurred' &&
+          (e.data as any).request_id === failing.body.data.request_id,
+      );
+    // Three attempts with 1 s and 2 s backoff, then the failure is announced.
+    while (!failedEvent()) {
+      if (Date.now() > until) throw new Error('no error_occurred after the judge failed');
+      await sleep(50);
+    }
+    expect((failedEvent()!.data as any).response_id).toBe(id);
+    expect((failedEvent()!.data as any).error).toMatch(/Quality scoring failed/);
+    expect(((await metricsOf(ctx, id)) as any).coherence_score).toBe(75);
+  }, 30_000);
+});
+
+function metricsOf(ctx: TestContext, responseId: number) {
+  return ctx.db.models.QualityMetric.findOne({ where: { response_id: responseId }, raw: true });
+}
