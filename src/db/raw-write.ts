@@ -51,17 +51,22 @@ export async function insertRow(db: Database, table: string, values: Values): Pr
   return Number(id);
 }
 
-/** Updates the row with this id; returns whether it existed. */
+/**
+ * Updates the row with this id; returns whether a row changed. `condition` (fixed SQL from
+ * our code, e.g. `status <> 'completed'`) makes the update conditional, so two writers race
+ * safely: only one sees its update applied.
+ */
 export async function updateRowById(
   db: Database,
   table: string,
   id: number,
   values: Values,
+  condition?: string,
 ): Promise<boolean> {
   const qi = db.sequelize.getQueryInterface();
   const sets = Object.keys(values).map((c) => `${qi.quoteIdentifier(c)} = :${c}`);
   const [, affected] = (await db.sequelize.query(
-    `UPDATE ${qi.quoteIdentifier(table)} SET ${sets.join(', ')} WHERE id = :__id`,
+    `UPDATE ${qi.quoteIdentifier(table)} SET ${sets.join(', ')} WHERE id = :__id${condition ? ` AND (${condition})` : ''}`,
     { type: QueryTypes.UPDATE, replacements: { ...replacementsFor(db, values), __id: id } },
   )) as [unknown, number];
   return affected > 0;

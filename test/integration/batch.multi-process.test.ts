@@ -122,10 +122,6 @@ describe.skipIf(!testRedisUrl || !postgresUrl)('scale-out: API process + two wor
   }
 
   it("when a worker is SIGKILLed mid-sweep, then the API's WebSocket clients see the workers' events through Redis and every cell ends with exactly one row", async () => {
-    const workerEnv = { MOCK_LATENCY_MS: '60', WORKER_CONCURRENCY: '4' };
-    const victim = spawnProcess(workerScript, workerEnv);
-    spawnProcess(workerScript, workerEnv);
-
     const created = await request(baseUrl)
       .post('/api/batch-experiments')
       .set(user.headers)
@@ -148,6 +144,11 @@ describe.skipIf(!testRedisUrl || !postgresUrl)('scale-out: API process + two wor
       ws = await connectWs(
         `${baseUrl.replace('http', 'ws')}/ws/batch-experiments/${batch.id}?token=${user.token}`,
       );
+      // Workers start once the client listens, so it sees every cell's events; the jobs wait
+      // in Redis meanwhile.
+      const workerEnv = { MOCK_LATENCY_MS: '60', WORKER_CONCURRENCY: '4' };
+      const victim = spawnProcess(workerScript, workerEnv);
+      spawnProcess(workerScript, workerEnv);
       const deadline = Date.now() + 30_000;
       while ((await batchOnApi(batch.id)).completed_cells < 10) {
         if (Date.now() > deadline) throw new Error('workers never started');

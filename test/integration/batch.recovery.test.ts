@@ -41,4 +41,35 @@ describe.each(testDatabaseKinds())('in-process queue restart recovery on $name',
     expect(await rowCounts(ctx, created.id)).toMatchObject({ total: 4, completed: 4 });
     expect(await requeueUnfinishedBatches(restarted)).toBe(0);
   });
+
+  it('when every cell has its row but the batch was left running (the process died before finalizing), then the restart finishes it', async () => {
+    const created = await createBatch(ctx, user, {
+      parameter_ranges: { temperature: { values: [0.3, 0.7] } },
+      iterations_per_combination: 1,
+    });
+    // The state a crash between the last cell's write and the finalize leaves behind.
+    const batch = (await ctx.db.models.BatchExperiment.findByPk(created.id))!;
+    await batch.update({ status: 'running' });
+    for (const combination of [1, 2]) {
+      await ctx.db.models.Response.create({
+        experiment_id: batch.get('experiment_id'),
+        batch_experiment_id: created.id,
+        combination_id: combination,
+        iteration: 1,
+        content: 'Done before the crash.',
+        status: 'completed',
+        parameters: { temperature: combination === 1 ? 0.3 : 0.7 },
+      });
+    }
+    const again = buildServices({ config: ctx.config, db: ctx.db, logger: createLogger('silent') });
+    try {
+      expect(await requeueUnfinishedBatches(again)).toBe(0);
+      const row = (await ctx.db.models.BatchExperiment.findByPk(created.id))!;
+      expect(row.get('status')).toBe('completed');
+      expect(row.get('completed_combinations')).toBe(2);
+      expect(await rowCounts(ctx, created.id)).toMatchObject({ total: 2, completed: 2 });
+    } finally {
+      await again.close();
+    }
+  });
 });

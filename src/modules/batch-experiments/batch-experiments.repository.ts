@@ -1,6 +1,6 @@
 import { Op, UniqueConstraintError, literal, type Order, type WhereOptions } from 'sequelize';
 import type { Database } from '../../db/index.js';
-import { insertRow } from '../../db/raw-write.js';
+import { insertRow, updateRowById } from '../../db/raw-write.js';
 import { selectRows } from '../../db/raw-query.js';
 import { parseJsonValue } from '../../db/json-column.js';
 import type { OwnerScope } from '../../lib/auth-context.js';
@@ -21,6 +21,16 @@ export type BatchRow = Record<string, unknown> & {
   /** The prompts of a multi-prompt batch (cells pick one by `prompt_index`); else null. */
   prompts?: string[] | null;
 };
+
+/** What a batch cell stores: its coordinates and its outcome, as response columns. */
+export interface CellOutcome extends Record<string, unknown> {
+  batch_experiment_id: number;
+  experiment_id: number;
+  combination_id: number;
+  iteration: number;
+  status: 'completed' | 'failed';
+  content: string;
+}
 
 /** Rows per combination and status: what every counter is computed from. */
 export interface CellCount {
@@ -173,40 +183,44 @@ export class BatchExperimentsRepository {
   }
 
   /**
-   * The cell's response row, created as `generating` when absent. The unique index on
-   * (batch, combination, iteration) settles a race between two runs of one job: the loser
-   * reads the winner's row.
+   * Stores a cell's outcome (completed or failed) and returns its row id; undefined when the
+   * cell was already completed by another run, whose row stands. A first run inserts (one
+   * statement). The unique index on (batch, combination, iteration) catches every other case:
+   * a row reset by retry_failed, or a race between two runs of one job, which is settled by
+   * a conditional update that only one of them can apply.
    */
-  async claimCell(input: {
-    batch_experiment_id: number;
-    experiment_id: number;
-    combination_id: number;
-    iteration: number;
-    provider: string;
-    model: string;
-    parameters: Record<string, unknown>;
-  }): Promise<{ id: number; status: string; created: boolean }> {
-    // Insert first: a first run (the common case) costs one statement, a re-run two.
+  async storeCell(cell: CellOutcome): Promise<number | undefined> {
+    const now = new Date();
     try {
-      const now = new Date();
-      const id = await insertRow(this.db, 'responses', {
-        ...input,
-        content: '',
-        status: 'generating',
-        cached: false,
-        created_at: now,
-        updated_at: now,
-      });
-      return { id, status: 'generating', created: true };
+      return await insertRow(this.db, 'responses', { ...cell, created_at: now, updated_at: now });
     } catch (err) {
       if (!(err instanceof UniqueConstraintError)) throw err;
-      const existing = await this.findCell(
-        input.batch_experiment_id,
-        input.combination_id,
-        input.iteration,
-      );
-      return { ...existing!, created: false };
     }
+    const existing = await this.findCell(
+      cell.batch_experiment_id,
+      cell.combination_id,
+      cell.iteration,
+    );
+    if (!existing || existing.status === 'completed') return undefined;
+    const updated = await updateRowById(
+      this.db,
+      'responses',
+      existing.id,
+      { ...cell, updated_at: now },
+      "status <> 'completed'",
+    );
+    return updated ? existing.id : undefined;
+  }
+
+  /** `combination.iteration` keys of the batch's completed cells. */
+  async completedCellKeys(batchId: number): Promise<Set<string>> {
+    const rows = await selectRows<{ combination_id: number; iteration: number }>(
+      this.db,
+      `SELECT combination_id, iteration FROM responses
+        WHERE batch_experiment_id = :batchId AND status = 'completed'`,
+      { replacements: { batchId }, numbers: ['combination_id', 'iteration'] },
+    );
+    return new Set(rows.map((r) => `${r.combination_id}.${r.iteration}`));
   }
 
   /** Finished (completed or failed) cells of the batch and of one of its combinations. */
@@ -234,10 +248,6 @@ export class BatchExperimentsRepository {
       { replacements: { id } },
     );
     return row?.status;
-  }
-
-  async markGenerating(responseId: number): Promise<void> {
-    await this.db.models.Response.update({ status: 'generating' }, { where: { id: responseId } });
   }
 
   /** Puts the failed cells back to `pending` and returns them (for retry_failed). */

@@ -40,9 +40,15 @@ const PLAN_CACHE_SIZE = 100; /**
  */
 const RUNNABLE_STATUS_TTL_MS = 100;
 
+/** A batch as one process works it: its static row and the cells done before it started. */
+interface Plan {
+  batch: BatchRow;
+  completedBefore: Set<string>;
+}
+
 export class BatchRunner {
   private readonly lastProgress = new Map<number, number>();
-  private readonly plans = new Map<number, BatchRow>();
+  private readonly plans = new Map<number, Plan>();
   /** `batch.combination.failedCount` keys already announced by this process. */
   private readonly announced = new Set<string>();
   private readonly runnableStatuses = new Map<number, { status: string; until: number }>();
@@ -124,6 +130,15 @@ export class BatchRunner {
       await this.jobs.enqueueMany('generate-cell', payloads, {
         priority: batch.priority as JobPriority,
       });
+    } else if ((RUNNABLE as readonly string[]).includes(batch.status)) {
+      // Every cell has its row but the batch never ended: the process that finished the last
+      // cell died before finalizing. Finish it now.
+      const counts = computeCounts(
+        batch.combinations?.length ?? 0,
+        batch.iterations_per_combination,
+        await this.batches.cellCounts(batch.id),
+      );
+      if (counts.finished) await this.finalize(batch, counts);
     }
     return payloads.length;
   }
@@ -142,21 +157,28 @@ export class BatchRunner {
 
   /**
    * What never changes after creation (grid, prompt, model, budget…), read once per process
-   * and batch: a 1,000-combination grid is too large to re-read for every cell.
+   * and batch: a 1,000-combination grid is too large to re-read for every cell. With it, the
+   * cells completed before this process first worked the batch (a restart, a recovery), so
+   * their re-queued jobs cost nothing. Completed cells never go back (retry_failed resets
+   * failed ones only), so the set cannot wrongly skip a cell.
    */
-  private async plan(batchId: number): Promise<BatchRow | undefined> {
+  private async plan(batchId: number): Promise<Plan | undefined> {
     const cached = this.plans.get(batchId);
     if (cached) return cached;
-    const row = await this.batches.findForJob(batchId);
-    if (!row) return undefined;
+    const [batch, completedBefore] = await Promise.all([
+      this.batches.findForJob(batchId),
+      this.batches.completedCellKeys(batchId),
+    ]);
+    if (!batch) return undefined;
     if (this.plans.size >= PLAN_CACHE_SIZE) {
       const evicted = this.plans.keys().next().value!;
       this.plans.delete(evicted);
       for (const key of this.announced)
         if (key.startsWith(`${evicted}.`)) this.announced.delete(key);
     }
-    this.plans.set(batchId, row);
-    return row;
+    const plan = { batch, completedBefore };
+    this.plans.set(batchId, plan);
+    return plan;
   }
 
   /** The batch's status, from a short-lived cache when it was runnable a moment ago. */
@@ -170,11 +192,18 @@ export class BatchRunner {
     return status;
   }
 
+  /**
+   * One cell: generate, then store the outcome and its scores. Nothing is written before the
+   * provider answers, so a first run costs two inserts (response, metrics); `storeCell` keeps
+   * a cell to one row whatever runs twice (a stalled job, a retry, retry_failed).
+   */
   async runCell(payload: GenerateCellPayload, signal?: AbortSignal): Promise<void> {
     const status = await this.status(payload.batchId);
     if (!status || !(RUNNABLE as readonly string[]).includes(status)) return;
-    const batch = await this.plan(payload.batchId);
-    if (!batch) return;
+    const plan = await this.plan(payload.batchId);
+    if (!plan) return;
+    const { batch } = plan;
+    if (plan.completedBefore.has(`${payload.combinationId}.${payload.iteration}`)) return;
     if (await this.budgetExhausted(batch)) return;
     if (status === 'queued') {
       // Whoever wins the transition, the batch is running now: stop trying for a while.
@@ -208,7 +237,7 @@ export class BatchRunner {
     // A multi-prompt cell records its prompt, so re-scoring and exports see the right one.
     const promptMetadata = promptIndex === undefined ? {} : { prompt, prompt_index: promptIndex };
     const resolved = this.registry.resolve(String(batch.model), batch.provider as string | null);
-    const cell = await this.batches.claimCell({
+    const cell = {
       batch_experiment_id: batch.id,
       experiment_id: batch.experiment_id,
       combination_id: payload.combinationId,
@@ -216,9 +245,7 @@ export class BatchRunner {
       provider: resolved.providerId,
       model: resolved.model,
       parameters,
-    });
-    if (cell.status === 'completed' || cell.status === 'failed') return;
-    if (!cell.created) await this.batches.markGenerating(cell.id);
+    };
 
     let result;
     try {
@@ -234,19 +261,29 @@ export class BatchRunner {
       // A provider failure (after the provider layer's retries) is an error on this cell.
       const message = err instanceof ProviderError ? err.message : 'Generation failed unexpectedly';
       if (!(err instanceof ProviderError)) this.logger.error({ err }, 'batch cell failed');
-      await this.responses.fail(cell.id, message, {
-        ...promptMetadata,
-        provider: resolved.providerId,
-        ...(err instanceof ProviderError
-          ? { status: err.status ?? null, retries: err.retries, retryable: err.retryable }
-          : {}),
+      const stored = await this.batches.storeCell({
+        ...cell,
+        content: '',
+        status: 'failed',
+        error_message: message,
+        metadata: {
+          ...promptMetadata,
+          provider: resolved.providerId,
+          ...(err instanceof ProviderError
+            ? { status: err.status ?? null, retries: err.retries, retryable: err.retryable }
+            : {}),
+        },
       });
+      // Not stored: another run completed the cell; its bookkeeping is redone (idempotent).
       await this.afterCell(batch, payload.combinationId);
       return;
     }
-    await this.responses.complete(cell.id, {
+    const responseId = await this.batches.storeCell({
+      ...cell,
       content: result.content,
       model: result.model,
+      status: 'completed',
+      error_message: null,
       response_time: round(result.latencyMs / 1000, 3) ?? 0,
       cost: this.registry.catalog.cost(resolved.providerId, resolved.model, result.tokenUsage),
       token_count: result.tokenUsage.total,
@@ -260,8 +297,14 @@ export class BatchRunner {
         ...promptMetadata,
       },
     });
+    if (responseId === undefined) {
+      // Another run of this job completed the cell, and may have died before its bookkeeping
+      // (a SIGKILLed worker): counting again is idempotent and finishes the batch if due.
+      await this.afterCell(batch, payload.combinationId);
+      return;
+    }
     try {
-      await this.scoring.scoreAndStore(cell.id, {
+      await this.scoring.scoreAndStore(responseId, {
         content: result.content,
         prompt,
         finishReason: result.finishReason,
@@ -269,7 +312,7 @@ export class BatchRunner {
     } catch (err) {
       // A judge failure must show as an error on the cell, never as a low score.
       const message = err instanceof Error ? err.message : String(err);
-      await this.responses.fail(cell.id, `Quality scoring failed: ${message}`, {
+      await this.responses.fail(responseId, `Quality scoring failed: ${message}`, {
         ...promptMetadata,
         stage: 'scoring',
       });
@@ -279,12 +322,12 @@ export class BatchRunner {
 
   /** The job failed for good (attempts exhausted): record it on the cell's row. */
   async cellFailedForGood(payload: GenerateCellPayload, error: Error): Promise<void> {
-    const batch = await this.plan(payload.batchId);
+    const batch = (await this.plan(payload.batchId))?.batch;
     if (!batch?.experiment_id) return;
     const combination = batch.combinations?.[payload.combinationId - 1];
     if (!combination) return;
     const { parameters, promptIndex } = cellSettings(combination);
-    const cell = await this.batches.claimCell({
+    const stored = await this.batches.storeCell({
       batch_experiment_id: batch.id,
       experiment_id: batch.experiment_id,
       combination_id: payload.combinationId,
@@ -292,13 +335,15 @@ export class BatchRunner {
       provider: String(batch.provider ?? ''),
       model: String(batch.model),
       parameters,
+      content: '',
+      status: 'failed',
+      error_message: `Job failed: ${error.message}`,
+      metadata: {
+        stage: 'job',
+        ...(promptIndex === undefined ? {} : { prompt_index: promptIndex }),
+      },
     });
-    if (cell.status === 'completed') return;
-    await this.responses.fail(cell.id, `Job failed: ${error.message}`, {
-      stage: 'job',
-      ...(promptIndex === undefined ? {} : { prompt_index: promptIndex }),
-    });
-    await this.afterCell(batch, payload.combinationId);
+    if (stored !== undefined) await this.afterCell(batch, payload.combinationId);
   }
 
   private async budgetExhausted(batch: BatchRow): Promise<boolean> {
