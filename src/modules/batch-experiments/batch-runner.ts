@@ -261,7 +261,7 @@ export class BatchRunner {
       // A provider failure (after the provider layer's retries) is an error on this cell.
       const message = err instanceof ProviderError ? err.message : 'Generation failed unexpectedly';
       if (!(err instanceof ProviderError)) this.logger.error({ err }, 'batch cell failed');
-      const stored = await this.batches.storeCell({
+      await this.batches.storeCell({
         ...cell,
         content: '',
         status: 'failed',
