@@ -14,9 +14,12 @@ import { createLimiter } from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
 import type { Logger } from './lib/logger.js';
 import { buildServices, type Services } from './services.js';
+import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { batchExperimentRoutes } from './modules/batch-experiments/batch-experiments.routes.js';
+import { datasetRoutes } from './modules/datasets/datasets.routes.js';
 import { experimentRoutes } from './modules/experiments/experiments.routes.js';
+import { exportRoutes } from './modules/exports/exports.routes.js';
 import { metricsRoutes } from './modules/metrics/metrics.routes.js';
 import { modelRoutes } from './modules/models/models.routes.js';
 import { responseRoutes } from './modules/responses/responses.routes.js';
@@ -61,6 +64,15 @@ export function createApp(deps: AppDeps): Express {
         userMax: config.batch.rateLimit.max,
       })
     : undefined;
+  // The spec's export limit (20 / hour / user by default).
+  const exportLimiter = limits.enabled
+    ? createLimiter({
+        name: 'export',
+        windowMs: config.exportRateLimit.windowMs,
+        anonymousMax: config.exportRateLimit.max,
+        userMax: config.exportRateLimit.max,
+      })
+    : undefined;
   const listRoutes = () => routes;
   const routes: RouteDefinition[] = [
     ...systemRoutes(services.health, info, listRoutes),
@@ -81,6 +93,10 @@ export function createApp(deps: AppDeps): Express {
     ...modelRoutes(services.models),
     ...metricsRoutes(services.metrics, services.comparison, services.rescore),
     ...batchExperimentRoutes(services.batches, services.batchControl, batchLimiter),
+    // A dataset run creates a batch, so it counts against the same batch-creation limit.
+    ...datasetRoutes(services.datasets, batchLimiter),
+    ...analyticsRoutes(services.analytics),
+    ...exportRoutes(services.exports, exportLimiter),
   ];
   const openApiDocument = buildOpenApiDocument(routes, info);
 
@@ -123,6 +139,10 @@ export function createApp(deps: AppDeps): Express {
         'RateLimit-Remaining',
         'RateLimit-Reset',
         'Retry-After',
+        // Analytics say whether an answer came from their cache.
+        'X-Cache',
+        // Browsers only let a dashboard read the download's file name when it is exposed.
+        'Content-Disposition',
       ],
     }),
   );

@@ -5,6 +5,7 @@ import { createConnectionTracker } from './http/connection-tracker.js';
 import { createJobQueue } from './jobs/create-job-queue.js';
 import type { JobQueue } from './jobs/job-queue.js';
 import type { Logger } from './lib/logger.js';
+import { MemoryCache, RedisCache } from './lib/cache.js';
 import { createRedisClient } from './lib/redis.js';
 import { ProviderRegistry, type ProviderId } from './llm/registry.js';
 import {
@@ -13,16 +14,24 @@ import {
   type ResponseCache,
 } from './llm/response-cache.js';
 import type { LlmProvider } from './llm/types.js';
+import { AnalyticsCache } from './modules/analytics/analytics-cache.js';
+import { AnalyticsRepository } from './modules/analytics/analytics.repository.js';
+import { AnalyticsService } from './modules/analytics/analytics.service.js';
+import { DashboardRepository } from './modules/analytics/dashboard.repository.js';
 import { UsersRepository } from './modules/auth/auth.repository.js';
 import { BatchControlService } from './modules/batch-experiments/batch-control.service.js';
 import { BatchExperimentsRepository } from './modules/batch-experiments/batch-experiments.repository.js';
 import { BatchExperimentsService } from './modules/batch-experiments/batch-experiments.service.js';
 import { BatchRunner } from './modules/batch-experiments/batch-runner.js';
+import { buildDatasetServices } from './modules/datasets/build-dataset-services.js';
+import type { DatasetServices } from './modules/datasets/datasets.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { TokenService } from './modules/auth/tokens.js';
 import { ExperimentsRepository } from './modules/experiments/experiments.repository.js';
 import { ExperimentsService } from './modules/experiments/experiments.service.js';
 import { ExperimentStatsService } from './modules/experiments/experiment-stats.service.js';
+import { ExportsRepository } from './modules/exports/exports.repository.js';
+import { ExportsService } from './modules/exports/exports.service.js';
 import { ComparisonService } from './modules/metrics/comparison.service.js';
 import { RescoreService } from './modules/metrics/rescore.service.js';
 import { MetricsRepository } from './modules/metrics/metrics.repository.js';
@@ -57,6 +66,12 @@ export interface Services {
   health: HealthService;
   batches: BatchExperimentsService;
   batchControl: BatchControlService;
+  /** Datasets, imports, prompt suggestions and dataset runs. */
+  datasets: DatasetServices;
+  /** Dashboard, parameter and model analytics, cached and invalidated by domain events. */
+  analytics: AnalyticsService;
+  /** File exports (JSON, CSV, XLSX, zip), streamed page by page. */
+  exports: ExportsService;
   /** Runs batch cells; called by the `generate-cell` job handler. */
   batchRunner: BatchRunner;
   /** The job queue (BullMQ when REDIS_URL is set, in-process otherwise). */
@@ -157,6 +172,17 @@ export function buildServices(deps: ServiceDeps): Services {
     notifyLogger,
   );
   const batchesRepo = new BatchExperimentsRepository(db);
+  // Same pattern as the response cache: Redis shared by every process when configured.
+  const analyticsCache = new AnalyticsCache(
+    redis
+      ? // Under the deployment's Redis prefix, so installs (and test runs) sharing a Redis stay apart.
+        new RedisCache(redis, `${config.jobs.prefix}:cache:`, (err) =>
+          logger.warn({ err }, 'analytics cache unavailable'),
+        )
+      : new MemoryCache(),
+    config.analytics.cacheTtlSeconds,
+  );
+  const stopAnalyticsInvalidation = analyticsCache.invalidateOn(events);
   const batchRunner = new BatchRunner(
     batchesRepo,
     experimentsRepo,
@@ -206,6 +232,13 @@ export function buildServices(deps: ServiceDeps): Services {
     ),
     batches,
     batchControl: new BatchControlService(batchesRepo, batches, batchRunner),
+    datasets: buildDatasetServices(db, batches, { maxCells: config.batch.maxCells }),
+    analytics: new AnalyticsService(
+      new AnalyticsRepository(db),
+      new DashboardRepository(db),
+      analyticsCache,
+    ),
+    exports: new ExportsService(new ExportsRepository(db), batches, batchesRepo),
     batchRunner,
     jobs,
     registry,
@@ -217,6 +250,7 @@ export function buildServices(deps: ServiceDeps): Services {
     },
     ...(redis ? { redis } : {}),
     close: async () => {
+      stopAnalyticsInvalidation();
       await jobs.close();
       await engines.close(); // after the jobs: running cells finish their scoring first
       await events.close();

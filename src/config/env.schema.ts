@@ -106,6 +106,7 @@ export const EnvSchema = z.object({
     .default(0),
   PRICING_FILE: z.string().optional(),
   RESPONSE_CACHE_TTL_SECONDS: positiveInt('seconds as a positive whole number').default(86_400),
+  ANALYTICS_CACHE_TTL_SECONDS: positiveInt('seconds as a positive whole number').default(60),
   QUALITY_METHOD: z
     .enum(['heuristic', 'llm_judge', 'hybrid'], {
       error: 'expected heuristic, llm_judge or hybrid',
@@ -175,6 +176,7 @@ export const EnvSchema = z.object({
     .regex(/^smtps?:\/\//, 'expected a URL starting with smtp:// or smtps://')
     .optional(),
   SMTP_FROM: z.string().min(1).optional(),
+  EXPORT_RATE_LIMIT_PER_HOUR: positiveInt('a positive whole number of exports').default(20),
   GENERATION_RATE_LIMIT_MAX: positiveInt('a positive whole number of requests').default(10),
   GENERATION_RATE_LIMIT_WINDOW_MS: positiveInt('milliseconds as a positive whole number').default(
     60_000,

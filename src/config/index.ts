@@ -55,6 +55,8 @@ export interface Config {
   };
   /** The spec's per-user limit on response generation (10 / minute by default). */
   generationRateLimit: { windowMs: number; max: number };
+  /** The spec's per-user limit on exports (EXPORT_RATE_LIMIT_PER_HOUR, 20 / hour by default). */
+  exportRateLimit: { windowMs: number; max: number };
   /** Batch completion notifications (webhook and email). */
   notifications: {
     /** HMAC-SHA256 key of `X-LQA-Signature`; WEBHOOK_SECRET, else derived from JWT_SECRET. */
@@ -104,6 +106,8 @@ export interface Config {
     pricingFile?: string;
     responseCacheTtlSeconds: number;
   };
+  /** Lifetime of cached analytics results (ANALYTICS_CACHE_TTL_SECONDS, default 60). */
+  analytics: { cacheTtlSeconds: number };
 }
 
 /** Keeps only the keys whose value is set, so optional fields stay absent rather than undefined. */
@@ -221,6 +225,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       windowMs: e.GENERATION_RATE_LIMIT_WINDOW_MS,
       max: e.GENERATION_RATE_LIMIT_MAX,
     },
+    exportRateLimit: { windowMs: 3_600_000, max: e.EXPORT_RATE_LIMIT_PER_HOUR },
     batch: {
       maxCells: e.BATCH_MAX_CELLS,
       rateLimit: { windowMs: e.BATCH_RATE_LIMIT_WINDOW_MS, max: e.BATCH_RATE_LIMIT_MAX },
@@ -259,6 +264,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ...defined({ pricingFile: e.PRICING_FILE }),
       responseCacheTtlSeconds: e.RESPONSE_CACHE_TTL_SECONDS,
     },
+    analytics: { cacheTtlSeconds: e.ANALYTICS_CACHE_TTL_SECONDS },
   };
 }
 

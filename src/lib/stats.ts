@@ -78,3 +78,35 @@ export function spearman(xs: readonly number[], ys: readonly number[]): number {
 export function isConstant(values: readonly number[]): boolean {
   return values.every((v) => v === values[0]);
 }
+
+/** Sample standard deviation (Bessel's n − 1 denominator); NaN below two values. */
+export function sampleStandardDeviation(values: readonly number[]): number {
+  if (values.length < 2) return Number.NaN;
+  const m = mean(values);
+  let acc = 0;
+  for (const v of values) acc += (v - m) ** 2;
+  return Math.sqrt(acc / (values.length - 1));
+}
+
+/**
+ * Quantile by linear interpolation between order statistics (Hyndman & Fan type 7, the
+ * default of R's `quantile` and numpy's `percentile`). NaN for an empty list or when q is
+ * outside [0, 1].
+ */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0 || !(q >= 0 && q <= 1)) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return quantileOfSorted(sorted, q);
+}
+
+/**
+ * Type-7 quantile of an already ascending-sorted list, for callers that take several
+ * quantiles of one sample and sort it once.
+ */
+export function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0 || !(q >= 0 && q <= 1)) return Number.NaN;
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}

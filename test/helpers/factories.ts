@@ -107,3 +107,62 @@ export async function insertResponse(
   }
   return id;
 }
+
+/** A response as an export test needs it: every column set, and every metric when given. */
+export interface ResponseSeed {
+  content: string;
+  parameters: Record<string, unknown> | null;
+  /** Metric columns by name (overall_quality, coherence_score…); absent: not scored. */
+  metrics?: Record<string, number>;
+  cost?: number;
+  tokens?: number;
+  responseTime?: number;
+  status?: 'completed' | 'failed';
+  errorMessage?: string;
+  createdAt?: Date;
+  model?: string;
+}
+
+/** Stores a response (and its quality_metrics row when `metrics` is given); returns its id. */
+export async function insertResponseWithMetrics(
+  ctx: TestContext,
+  experimentId: number,
+  seed: ResponseSeed,
+): Promise<number> {
+  const response = await ctx.db.models.Response.create({
+    experiment_id: experimentId,
+    content: seed.content,
+    model: seed.model ?? 'mock-balanced',
+    provider: 'mock',
+    parameters: seed.parameters,
+    cost: seed.cost ?? null,
+    token_count: seed.tokens ?? null,
+    response_time: seed.responseTime ?? null,
+    status: seed.status ?? 'completed',
+    error_message: seed.errorMessage ?? null,
+    ...(seed.createdAt ? { created_at: seed.createdAt } : {}),
+  });
+  const id = response.get('id') as number;
+  if (seed.metrics) {
+    await ctx.db.models.QualityMetric.create({
+      response_id: id,
+      ...seed.metrics,
+      calculation_method: 'heuristic',
+    });
+  }
+  return id;
+}
+
+/** Creates a dataset through the API (private, category "technical" unless overridden). */
+export async function createDataset(
+  ctx: TestContext,
+  user: TestUser,
+  partial: Record<string, unknown> = {},
+): Promise<Record<string, any>> {
+  const res = await request(ctx.app)
+    .post('/api/datasets')
+    .set(user.headers)
+    .send({ name: `Dataset ${unique()}`, category: 'technical', ...partial });
+  if (res.status !== 201) throw new Error(`dataset create failed ${res.status} ${res.text}`);
+  return res.body.data.dataset;
+}

@@ -174,3 +174,59 @@ describe.each(testDatabaseKinds())('database layer on $name', (kind) => {
     ).rejects.toThrow(/isIn/);
   });
 });
+
+describe.each(testDatabaseKinds())('down migrations keep data on $name', (kind) => {
+  let scratch: ScratchDatabase;
+  let db: Database;
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase(kind);
+    db = openDatabase(loadConfig({ DATABASE_URL: scratch.url }).database);
+  });
+  afterAll(async () => {
+    await db?.sequelize.close();
+    await scratch?.drop();
+  });
+
+  it('when migrations after the batch tables are undone, then batch responses keep their rows and links', async () => {
+    await migrateUp(db.sequelize);
+    const u = await db.models.User.create({
+      username: `down${Date.now()}`,
+      email: `down${Date.now()}@example.com`,
+      password_hash: 'x',
+    });
+    const e = await db.models.Experiment.create({
+      user_id: u.get('id'),
+      name: 'e',
+      prompt: 'p',
+      model: 'mock-balanced',
+      parameters: {},
+    });
+    const b = await db.models.BatchExperiment.create({
+      user_id: u.get('id'),
+      experiment_id: e.get('id'),
+      name: 'b',
+      prompt: 'p',
+      model: 'mock-balanced',
+      parameter_ranges: {},
+      total_combinations: 1,
+    });
+    const r = await db.models.Response.create({
+      experiment_id: e.get('id'),
+      batch_experiment_id: b.get('id'),
+      combination_id: 1,
+      iteration: 1,
+      content: 'kept',
+    });
+    // Undo every migration after the batch execution columns: dropping columns of
+    // batch_experiments must not rebuild it (SQLite would fire ON DELETE on responses).
+    await createMigrator(db.sequelize).down({ to: '20261204000400-add-batch-notify' });
+    const rows = await selectRows<{ id: number; batch_experiment_id: number | null }>(
+      db,
+      'SELECT id, batch_experiment_id FROM responses WHERE id = :id',
+      { replacements: { id: r.get('id') }, numbers: ['batch_experiment_id'] },
+    );
+    expect(rows).toEqual([{ id: r.get('id'), batch_experiment_id: b.get('id') }]);
+    await migrateUp(db.sequelize);
+  });
+});

@@ -1,4 +1,5 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
+import { dropColumn } from './drop-column.js';
 
 /*
  * Engine details that belong to a score set as a whole rather than to one dimension: judge
@@ -9,5 +10,5 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
 }
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
-  await qi.removeColumn('quality_metrics', 'metadata');
+  await dropColumn(qi, 'quality_metrics', 'metadata');
 }

@@ -1,4 +1,5 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
+import { dropColumn } from './drop-column.js';
 
 /*
  * What running batch sweeps needs: the expanded parameter combinations (so every process
@@ -28,7 +29,7 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
   await qi.removeIndex('responses', 'responses_batch_cell_unique');
-  await qi.removeColumn('batch_experiments', 'status_reason');
-  await qi.removeColumn('batch_experiments', 'max_cost');
-  await qi.removeColumn('batch_experiments', 'combinations');
+  await dropColumn(qi, 'batch_experiments', 'status_reason');
+  await dropColumn(qi, 'batch_experiments', 'max_cost');
+  await dropColumn(qi, 'batch_experiments', 'combinations');
 }

@@ -1,4 +1,5 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
+import { dropColumn } from './drop-column.js';
 
 /*
  * Batch completion notifications: the optional `notify` targets of a batch
@@ -9,5 +10,5 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
 }
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
-  await qi.removeColumn('batch_experiments', 'notify');
+  await dropColumn(qi, 'batch_experiments', 'notify');
 }

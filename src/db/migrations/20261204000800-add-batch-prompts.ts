@@ -1,4 +1,5 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
+import { dropColumn } from './drop-column.js';
 
 /*
  * Several prompts in one batch (e.g. a dataset run): `prompts` lists them in order and each
@@ -10,11 +11,5 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
 }
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
-  if (qi.sequelize.getDialect() === 'sqlite') {
-    // Sequelize's SQLite removeColumn rebuilds the table, and dropping the old one would
-    // cascade to every batch's responses; SQLite ≥ 3.35 drops a column in place.
-    await qi.sequelize.query('ALTER TABLE batch_experiments DROP COLUMN prompts');
-  } else {
-    await qi.removeColumn('batch_experiments', 'prompts');
-  }
+  await dropColumn(qi, 'batch_experiments', 'prompts');
 }

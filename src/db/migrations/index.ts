@@ -4,6 +4,10 @@ import * as usernameCaseInsensitive from './20261204000100-add-username-case-ins
 import * as qualityMetricsMetadata from './20261204000200-add-quality-metrics-metadata.js';
 import * as batchExecution from './20261204000300-add-batch-execution.js';
 import * as batchNotify from './20261204000400-add-batch-notify.js';
+import * as analyticsIndexes from './20261204000500-add-analytics-indexes.js';
+import * as datasetSystemAndRuns from './20261204000550-add-dataset-system-and-runs.js';
+import * as seedStarterDatasets from './20261204000600-seed-starter-datasets.js';
+import * as exportKeysetIndex from './20261204000700-add-responses-experiment-keyset-index.js';
 import * as batchPrompts from './20261204000800-add-batch-prompts.js';
 
 export interface Migration {
@@ -22,5 +26,9 @@ export const MIGRATIONS: Migration[] = [
   { name: '20261204000200-add-quality-metrics-metadata', ...qualityMetricsMetadata },
   { name: '20261204000300-add-batch-execution', ...batchExecution },
   { name: '20261204000400-add-batch-notify', ...batchNotify },
+  { name: '20261204000500-add-analytics-indexes', ...analyticsIndexes },
+  { name: '20261204000550-add-dataset-system-and-runs', ...datasetSystemAndRuns },
+  { name: '20261204000600-seed-starter-datasets', ...seedStarterDatasets },
+  { name: '20261204000700-add-responses-experiment-keyset-index', ...exportKeysetIndex },
   { name: '20261204000800-add-batch-prompts', ...batchPrompts },
 ];

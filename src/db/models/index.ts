@@ -14,6 +14,8 @@ export interface Models {
   BatchExperiment: ModelStatic<Model>;
   Dataset: ModelStatic<Model>;
   Prompt: ModelStatic<Model>;
+  /** Which batch ran which prompts of a dataset (datasets feature). */
+  DatasetRun: ModelStatic<Model>;
 }
 
 const str = (length: number, allowNull = true) => ({ type: DataTypes.STRING(length), allowNull });
@@ -192,6 +194,7 @@ export function defineModels(sequelize: Sequelize): Models {
       category: str(64),
       user_id: int(),
       public: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      is_system: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       prompt_count: int(0),
       metadata: json('metadata'),
       ...timestamps(),
@@ -215,6 +218,20 @@ export function defineModels(sequelize: Sequelize): Models {
     { tableName: 'prompts', updatedAt: false },
   );
 
+  const DatasetRun = sequelize.define(
+    'dataset_runs',
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      dataset_id: { type: DataTypes.INTEGER, allowNull: false },
+      batch_experiment_id: { type: DataTypes.INTEGER, allowNull: false },
+      user_id: int(),
+      prompts: json('prompts', false),
+      filters: json('filters'),
+      ...createdOnly(),
+    },
+    { tableName: 'dataset_runs', updatedAt: false },
+  );
+
   User.hasMany(Experiment, { foreignKey: 'user_id', onDelete: 'CASCADE' });
   Experiment.belongsTo(User, { foreignKey: 'user_id' });
   Experiment.hasMany(Response, {
@@ -235,5 +252,14 @@ export function defineModels(sequelize: Sequelize): Models {
   Dataset.hasMany(Prompt, { foreignKey: 'dataset_id', as: 'prompts', onDelete: 'CASCADE' });
   Prompt.belongsTo(Dataset, { foreignKey: 'dataset_id' });
 
-  return { User, Experiment, Response, QualityMetric, BatchExperiment, Dataset, Prompt };
+  return {
+    User,
+    Experiment,
+    Response,
+    QualityMetric,
+    BatchExperiment,
+    Dataset,
+    Prompt,
+    DatasetRun,
+  };
 }

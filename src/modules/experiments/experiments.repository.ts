@@ -12,6 +12,7 @@ import {
 } from './experiment-aggregates.js';
 import type { ListExperimentsQuery } from './experiments.schemas.js';
 import type { Parameters } from './parameters.schema.js';
+import { writeTransaction } from '../../db/write-transaction.js';
 
 /** An experiment row plus whichever aggregates were asked for (raw driver values). */
 export type ExperimentRow = Record<string, unknown> & {
@@ -155,7 +156,7 @@ export class ExperimentsRepository {
    */
   async deleteWithDependents(id: number): Promise<{ responses: number; metrics: number }> {
     const { Experiment, Response, QualityMetric } = this.db.models;
-    return this.db.sequelize.transaction(async (transaction) => {
+    return writeTransaction(this.db, async (transaction) => {
       const responseIds = literal(`(SELECT id FROM responses WHERE experiment_id = ${Number(id)})`);
       const metrics = await QualityMetric.destroy({
         where: { response_id: { [Op.in]: responseIds } },
