@@ -203,7 +203,11 @@ export class BatchRunner {
     const plan = await this.plan(payload.batchId);
     if (!plan) return;
     const { batch } = plan;
-    if (plan.completedBefore.has(`${payload.combinationId}.${payload.iteration}`)) return;
+    if (plan.completedBefore.has(`${payload.combinationId}.${payload.iteration}`)) {
+      // Done before: only the bookkeeping, which the run that did it may not have finished.
+      await this.afterCell(batch, payload.combinationId);
+      return;
+    }
     if (await this.budgetExhausted(batch)) return;
     if (status === 'queued') {
       // Whoever wins the transition, the batch is running now: stop trying for a while.
@@ -327,7 +331,7 @@ export class BatchRunner {
     const combination = batch.combinations?.[payload.combinationId - 1];
     if (!combination) return;
     const { parameters, promptIndex } = cellSettings(combination);
-    const stored = await this.batches.storeCell({
+    await this.batches.storeCell({
       batch_experiment_id: batch.id,
       experiment_id: batch.experiment_id,
       combination_id: payload.combinationId,
@@ -343,7 +347,9 @@ export class BatchRunner {
         ...(promptIndex === undefined ? {} : { prompt_index: promptIndex }),
       },
     });
-    if (stored !== undefined) await this.afterCell(batch, payload.combinationId);
+    // Stored or already completed elsewhere: count again either way (idempotent), so a cell
+    // whose worker died between its write and its events is still announced.
+    await this.afterCell(batch, payload.combinationId);
   }
 
   private async budgetExhausted(batch: BatchRow): Promise<boolean> {
