@@ -77,6 +77,19 @@ for (;;) {
         `mock latency ${config.llm.mock.latencyMsPer100Tokens} ms/100 tokens: ` +
         `${seconds.toFixed(2)} s = ${(cells / seconds).toFixed(0)} cells/s`,
     );
+    if (config.llm.mock.latencyMsPer100Tokens > 0) {
+      // Latency-bound runs: the ideal is C cells per mean provider latency.
+      const latency = Number(
+        await db.models.Response.aggregate('response_time', 'avg', {
+          where: { batch_experiment_id: batch.id },
+        }),
+      );
+      const ideal = Number(concurrency) / latency;
+      console.log(
+        `mean provider latency ${(latency * 1000).toFixed(0)} ms → ideal ${ideal.toFixed(0)} cells/s; ` +
+          `achieved ${((cells / seconds / ideal) * 100).toFixed(0)}% of it`,
+      );
+    }
     break;
   }
   await new Promise((resolve) => setTimeout(resolve, 100));
