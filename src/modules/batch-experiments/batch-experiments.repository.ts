@@ -2,6 +2,7 @@ import { Op, UniqueConstraintError, literal, type Order, type WhereOptions } fro
 import type { Database } from '../../db/index.js';
 import { insertRow, updateRowById } from '../../db/raw-write.js';
 import { selectRows } from '../../db/raw-query.js';
+import { searchAny } from '../../db/text-search.js';
 import { parseJsonValue } from '../../db/json-column.js';
 import type { OwnerScope } from '../../lib/auth-context.js';
 import { toNumber } from '../../lib/numbers.js';
@@ -91,15 +92,8 @@ export class BatchExperimentsRepository {
     const and: WhereOptions[] = [ownerWhere(scope)];
     if (q.status) and.push({ status: q.status });
     if (q.search) {
-      // '!' escapes LIKE wildcards portably (the default escape character differs by dialect).
-      const pattern = this.db.sequelize.escape(
-        `%${q.search.toLowerCase().replace(/[!%_]/g, '!$&')}%`,
-      );
-      and.push(
-        literal(
-          `(LOWER(batch_experiments.name) LIKE ${pattern} ESCAPE '!' OR LOWER(batch_experiments.description) LIKE ${pattern} ESCAPE '!')`,
-        ),
-      );
+      const columns = ['batch_experiments.name', 'batch_experiments.description'];
+      and.push(literal(searchAny(this.db, columns, q.search)));
     }
     const where = { [Op.and]: and };
     const dir = q.order === 'asc' ? 'ASC' : 'DESC';

@@ -4,7 +4,8 @@ import type { Database } from '../../db/index.js';
 import { selectRows } from '../../db/raw-query.js';
 import type { OwnerScope } from '../../lib/auth-context.js';
 import { offsetFor } from '../../lib/pagination.js';
-import { jsonArrayContainsAny, searchAny, sqlBool } from './dataset-sql.js';
+import { searchAny } from '../../db/text-search.js';
+import { jsonArrayContainsAny, sqlBool } from './dataset-sql.js';
 import type { GetDatasetQuery, ListDatasetsQuery, PromptInput } from './datasets.schemas.js';
 import { writeTransaction } from '../../db/write-transaction.js';
 

@@ -1,5 +1,6 @@
 import { literal } from 'sequelize';
 import type { Database } from '../../db/index.js';
+import { searchAny } from '../../db/text-search.js';
 
 /*
  * Aggregates over an experiment's responses, as correlated subqueries on the indexed
@@ -49,35 +50,13 @@ export function tagFilterSql(db: Database, tag: string): string {
   }
 }
 
-/**
- * A GLOB pattern matching `term` anywhere, case-insensitively: each letter becomes a class of
- * its cased forms (`é` → `[éÉ]`) and GLOB's own wildcards are made literal.
- */
-function caseInsensitiveGlob(term: string): string {
-  let pattern = '*';
-  for (const char of term) {
-    // Only one-character case mappings: 'ß'.toUpperCase() is 'SS', which no class can hold.
-    const forms = new Set(
-      [char, char.toLowerCase(), char.toUpperCase()].filter((f) => [...f].length === 1),
-    );
-    if (forms.size > 1) pattern += `[${[...forms].join('')}]`;
-    else pattern += '*?['.includes(char) ? `[${char}]` : char;
-  }
-  return `${pattern}*`;
-}
-
 const SEARCH_COLUMNS = ['name', 'description', 'prompt'];
 
 /** Case-insensitive substring match on name, description and prompt, identical on all dialects. */
 export function searchSql(db: Database, term: string): string {
-  if (db.dialect === 'sqlite') {
-    // SQLite's LOWER() and LIKE fold ASCII letters only, so "école" would miss "ÉCOLE".
-    const glob = db.sequelize.escape(caseInsensitiveGlob(term));
-    return SEARCH_COLUMNS.map((column) => `experiments.${column} GLOB ${glob}`).join(' OR ');
-  }
-  // '!' escapes LIKE wildcards portably (the default escape character differs by dialect).
-  const pattern = db.sequelize.escape(`%${term.toLowerCase().replace(/[!%_]/g, '!$&')}%`);
-  return SEARCH_COLUMNS.map(
-    (column) => `LOWER(experiments.${column}) LIKE ${pattern} ESCAPE '!'`,
-  ).join(' OR ');
+  return searchAny(
+    db,
+    SEARCH_COLUMNS.map((column) => `experiments.${column}`),
+    term,
+  );
 }
