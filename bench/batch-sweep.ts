@@ -9,7 +9,7 @@
  *   BENCH_LATENCY_MS=200 BENCH_CONCURRENCY=16 npm run bench:batch-sweep
  *
  * BENCH_LATENCY_MS simulates provider latency per 100 generated tokens (the mock's unit).
- * QUALITY_THREADS=0 scores on the main thread (default: cores − 1 scoring threads).
+ * QUALITY_THREADS=N scores on N worker threads (default: cores − 2, at most 4).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
