@@ -4,7 +4,8 @@ import { paginate, type Pagination } from '../../lib/pagination.js';
 import type { BatchExperimentsRepository, BatchRow } from './batch-experiments.repository.js';
 import type { BatchExperimentsService } from './batch-experiments.service.js';
 import type { BatchAction, ResultsQuery } from './batch-experiments.schemas.js';
-import { combinationParameters, type BatchRunner } from './batch-runner.js';
+import { combinationParameters } from './batch-plan.js';
+import type { BatchRunner } from './batch-runner.js';
 import {
   optimalRanges,
   parameterCorrelations,

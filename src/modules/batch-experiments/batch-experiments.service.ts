@@ -9,7 +9,8 @@ import type { BatchExperimentsRepository, BatchRow } from './batch-experiments.r
 import type { CreateBatchBody, ListBatchesQuery } from './batch-experiments.schemas.js';
 import { estimateCost, estimateSeconds } from './batch-estimates.js';
 import { computeCounts, humanDuration } from './batch-progress.js';
-import { combinationParameters, ranges, type BatchRunner } from './batch-runner.js';
+import { combinationParameters, ranges } from './batch-plan.js';
+import type { BatchRunner } from './batch-runner.js';
 import { batchInsights, resultsSummary, summarizeCombinations } from './batch-stats.js';
 import { toBatchDto, type BatchDetailDto, type BatchDto } from './batch.dto.js';
 import { countCombinations, expandCombinations, sweptParameters } from './parameter-grid.js';

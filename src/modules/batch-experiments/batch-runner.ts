@@ -17,15 +17,14 @@ import type { ExperimentsRepository } from '../experiments/experiments.repositor
 import type { Parameters } from '../experiments/parameters.schema.js';
 import type { ScoringService } from '../metrics/scoring.service.js';
 import type { ResponsesRepository } from '../responses/responses.repository.js';
-import type { BatchExperimentsRepository, BatchRow } from './batch-experiments.repository.js';
+import type {
+  BatchExperimentsRepository,
+  BatchRow,
+  CellCount,
+} from './batch-experiments.repository.js';
 import { computeCounts, type BatchCounts } from './batch-progress.js';
-import {
-  batchInsights,
-  resultsSummary,
-  summarizeCombinations,
-  type CombinationPlan,
-} from './batch-stats.js';
-import type { ParameterRanges } from './parameter-grid.js';
+import { batchInsights, resultsSummary, summarizeCombinations } from './batch-stats.js';
+import { combinationParameters, ranges } from './batch-plan.js';
 import { cellSettings, sweptParameters } from './parameter-grid.js';
 
 /** Statuses in which cells run; any other status makes a cell job a no-op. */
@@ -199,6 +198,12 @@ export class BatchRunner {
    */
   async runCell(payload: GenerateCellPayload, signal?: AbortSignal): Promise<void> {
     const status = await this.status(payload.batchId);
+    if (status === 'completed' || status === 'failed') {
+      // A job running after its batch ended is a re-run of one whose worker died between
+      // writing the cell and announcing it; the batch finished meanwhile. Announce it late.
+      await this.announceLate(payload);
+      return;
+    }
     if (!status || !(RUNNABLE as readonly string[]).includes(status)) return;
     const plan = await this.plan(payload.batchId);
     if (!plan) return;
@@ -387,30 +392,52 @@ export class BatchRunner {
         completed_combinations: counts.completed_combinations,
         failed_combinations: counts.failed_combinations,
       });
-      // Each cell reads after its own write, so of the last two to finish at least one sees
-      // the combination complete; the set makes it one per process (and per outcome, so a
-      // combination completed again by retry_failed is announced again). Across worker
-      // processes a duplicate is possible: clients should treat the event as idempotent.
-      const failedHere = cellCounts
-        .filter((c) => c.combination_id === combinationId && c.status === 'failed')
-        .reduce((n, c) => n + c.count, 0);
-      const key = `${batchId}.${combinationId}.${failedHere}`;
-      if (!this.announced.has(key)) {
-        this.announced.add(key);
-        const combo = batch.combinations![combinationId - 1]!;
-        await this.events.publish(
-          batchEvent(batchId, BATCH_EVENTS.COMBINATION_COMPLETED, {
-            combination_id: combinationId,
-            ...(combo.prompt_index !== undefined ? { prompt_index: combo.prompt_index } : {}),
-            parameters: sweptParameters(combo as unknown as Parameters, ranges(batch)),
-            failed_iterations: failedHere,
-          }),
-        );
-      }
+      await this.announceCombination(batch, combinationId, cellCounts);
     }
     await this.publishProgress(batchId, counts);
     if (counts.finished) await this.finalize(batch, counts);
     else await this.budgetExhausted(batch);
+  }
+
+  /**
+   * `combination_completed`, once per process and outcome (a combination completed again by
+   * retry_failed is announced again). Each cell reads after its own write, so of the last two
+   * to finish at least one sees the combination complete. Across worker processes a duplicate
+   * is possible: clients should treat the event as idempotent.
+   */
+  private async announceCombination(
+    batch: BatchRow,
+    combinationId: number,
+    cellCounts: readonly CellCount[],
+  ): Promise<void> {
+    const failedHere = cellCounts
+      .filter((c) => c.combination_id === combinationId && c.status === 'failed')
+      .reduce((n, c) => n + c.count, 0);
+    const key = `${batch.id}.${combinationId}.${failedHere}`;
+    if (this.announced.has(key)) return;
+    this.announced.add(key);
+    const combo = batch.combinations![combinationId - 1]!;
+    await this.events.publish(
+      batchEvent(batch.id, BATCH_EVENTS.COMBINATION_COMPLETED, {
+        combination_id: combinationId,
+        ...(combo.prompt_index !== undefined ? { prompt_index: combo.prompt_index } : {}),
+        parameters: sweptParameters(combo as unknown as Parameters, ranges(batch)),
+        failed_iterations: failedHere,
+      }),
+    );
+  }
+
+  /** A re-run after the batch ended: announces the cell's combination if it is complete. */
+  private async announceLate(payload: GenerateCellPayload): Promise<void> {
+    const batch = (await this.plan(payload.batchId))?.batch;
+    if (!batch?.combinations?.[payload.combinationId - 1]) return;
+    const finished = await this.batches.finishedCounts(batch.id, payload.combinationId);
+    if (finished.combination < batch.iterations_per_combination) return;
+    await this.announceCombination(
+      batch,
+      payload.combinationId,
+      await this.batches.cellCounts(batch.id),
+    );
   }
 
   private async publishProgress(batchId: number, counts: BatchCounts): Promise<void> {
@@ -451,18 +478,4 @@ export class BatchRunner {
     );
     this.announceFinished(batch.id);
   }
-}
-
-export function ranges(batch: BatchRow): ParameterRanges {
-  return (batch.parameter_ranges as ParameterRanges | null) ?? {};
-}
-
-/** Each combination's id with its swept parameters. */
-export function combinationParameters(batch: BatchRow): CombinationPlan[] {
-  const r = ranges(batch);
-  return (batch.combinations ?? []).map((c) => ({
-    combination_id: c.combination_id!,
-    ...(c.prompt_index !== undefined ? { prompt_index: c.prompt_index } : {}),
-    parameters: sweptParameters(c as unknown as Parameters, r),
-  }));
 }

@@ -2,7 +2,7 @@ import { ownerScope, type AuthContext } from '../../lib/auth-context.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
 import type { BatchExperimentsRepository } from '../batch-experiments/batch-experiments.repository.js';
 import type { BatchExperimentsService } from '../batch-experiments/batch-experiments.service.js';
-import { combinationParameters } from '../batch-experiments/batch-runner.js';
+import { combinationParameters } from '../batch-experiments/batch-plan.js';
 import { summarizeCombinations } from '../batch-experiments/batch-stats.js';
 import { analyzeBatch, emptyAggregates, type BatchAnalysis } from './batch-analysis.js';
 import type { SweepExportPlan } from './batch-sweep-export.js';
