@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testDatabaseKinds } from '../helpers/databases.js';
 import { createExperiment, createUser, insertResponse } from '../helpers/factories.js';
 import { createTestContext, type TestContext } from '../helpers/test-app.js';
@@ -31,5 +31,32 @@ describe.each(testDatabaseKinds())('system endpoints on $name', (kind) => {
     });
     expect(res.body.statistics.active_connections).toBeGreaterThanOrEqual(1);
     expect(new Date(res.body.timestamp).toISOString()).toBe(res.body.timestamp);
+  });
+
+  it('when health is asked again, then the statistics are reused for 30 s and recounted after', async () => {
+    const user = await createUser(ctx);
+    const experiment = await createExperiment(ctx, user);
+    await request(ctx.app).get('/api/health').expect(200);
+    const before = (await request(ctx.app).get('/api/health').expect(200)).body.statistics;
+    await insertResponse(ctx, experiment.id, { quality: 40 });
+    // Within 30 s: the counts of the previous call (the database itself is still probed).
+    const cached = (await request(ctx.app).get('/api/health').expect(200)).body;
+    expect(cached.status).toBe('OK');
+    expect(cached.statistics.total_responses).toBe(before.total_responses);
+
+    const now = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(now + 31_000);
+    try {
+      await request(ctx.app).get('/api/health').expect(200); // stale: recount in the background
+      let latest = before.total_responses;
+      for (let i = 0; i < 50 && latest === before.total_responses; i += 1) {
+        await new Promise((r) => setTimeout(r, 20));
+        latest = (await request(ctx.app).get('/api/health').expect(200)).body.statistics
+          .total_responses;
+      }
+      expect(latest).toBe(before.total_responses + 1);
+    } finally {
+      clock.mockRestore();
+    }
   });
 });

@@ -19,6 +19,11 @@ export interface HealthReport {
 }
 
 const DB_PROBE_TIMEOUT_MS = 3000;
+/**
+ * How long the statistics are reused. Counting every response and averaging every score takes
+ * ~0.7 s at a million responses, far too slow for a health probe; the probe itself stays live.
+ */
+const STATISTICS_MAX_AGE_MS = 30_000;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -37,10 +42,37 @@ export class HealthService {
     private readonly logger: Logger,
   ) {}
 
-  /** A real check: one live query for the database and real counts for the statistics. */
+  private cached: { stats: SystemStatistics; at: number } | undefined;
+  private refreshing: Promise<SystemStatistics> | undefined;
+
+  /** Recounts (one query at a time however many probes ask) and remembers the result. */
+  private refresh(): Promise<SystemStatistics> {
+    this.refreshing ??= this.system
+      .statistics()
+      .then((stats) => {
+        this.cached = { stats, at: Date.now() };
+        return stats;
+      })
+      .finally(() => {
+        this.refreshing = undefined;
+      });
+    return this.refreshing;
+  }
+
+  /**
+   * A real check: a live query for the database on every call; the statistics are counted on
+   * the first call and then reused for up to 30 s, recounted in the background.
+   */
   async report(): Promise<HealthReport> {
+    const cached = this.cached;
+    if (cached && Date.now() - cached.at > STATISTICS_MAX_AGE_MS) {
+      void this.refresh().catch((err: unknown) =>
+        this.logger.warn({ err }, 'health: statistics refresh failed'),
+      );
+    }
+    const probe = cached ? this.system.ping().then(() => cached.stats) : this.refresh();
     const [stats, llm] = await Promise.all([
-      withTimeout(this.system.statistics(), DB_PROBE_TIMEOUT_MS).catch((err: unknown) => {
+      withTimeout(probe, DB_PROBE_TIMEOUT_MS).catch((err: unknown) => {
         this.logger.warn({ err }, 'health: database unreachable');
         return undefined;
       }),

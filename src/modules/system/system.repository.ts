@@ -12,6 +12,11 @@ export class SystemRepository {
   constructor(private readonly db: Database) {}
 
   /** Counts across the whole installation in one round trip (also the liveness probe). */
+  /** The cheapest live round trip: is the database answering? */
+  async ping(): Promise<void> {
+    await selectRows(this.db, 'SELECT 1 AS ok');
+  }
+
   async statistics(): Promise<SystemStatistics> {
     const [row] = await selectRows(
       this.db,
