@@ -1,6 +1,5 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BATCHES_TAKE_PROMPTS } from '../../src/modules/datasets/batch-launcher.js';
 import { ControllableProvider, waitForBatch } from '../helpers/batch-helpers.js';
 import { testDatabaseKinds } from '../helpers/databases.js';
 import { createDataset, createUser, type TestUser } from '../helpers/factories.js';
@@ -220,15 +219,6 @@ describe.each(testDatabaseKinds())('running a dataset on $name', (kind) => {
       /1 prompts × 11 combinations × 1 iterations = 11 cells; the maximum is 10/,
     );
 
-    if (!BATCHES_TAKE_PROMPTS) {
-      // The batch engine runs one prompt per batch until it accepts a prompts list.
-      const several = await run(dataset.id, {});
-      expect(several.status).toBe(400);
-      expect(several.body.error.message).toMatch(
-        /2 prompts, but this server's batch engine runs at most 1/,
-      );
-    }
-
     const badBody = await run(dataset.id, { parameter_ranges: { temprature: { values: [1] } } });
     expect(badBody.status).toBe(400);
     const typo = await run(dataset.id, { temperature: 0.3 });
@@ -242,100 +232,97 @@ describe.each(testDatabaseKinds())('running a dataset on $name', (kind) => {
     expect(notARun.status).toBe(404);
   });
 
-  it.runIf(BATCHES_TAKE_PROMPTS)(
-    'when several prompts are run, then one batch sends each its own prompt and results split by prompt, category and difficulty',
-    async () => {
-      const dataset = await createDataset(ctx, user, {
-        category: 'technical',
-        prompts: [
-          { text: 'Explain what a B-tree index is', difficulty: 'easy' },
-          { text: 'Explain how TLS certificates are verified', difficulty: 'medium' },
-          { text: 'Write a poem about compilers', difficulty: 'easy', category: 'creative' },
-        ],
-      });
-      sentPrompts.length = 0;
-      const res = await run(dataset.id, {
-        model: 'mock-balanced',
-        parameter_ranges: { temperature: { values: [0.3, 0.9] } },
-      });
-      expect(res.status, res.text).toBe(201);
-      const { run: created, batch_experiment: batch } = res.body.data;
-      expect(created).toMatchObject({ prompt_count: 3, total_cells: 6 });
-      expect(batch).toMatchObject({ total_cells: 6, total_combinations: 6 });
-      // Combination ids run on across prompts: prompt p's k-th point is p × 2 + k.
-      expect(
-        batch.parameter_combinations.map((c: any) => [c.combination_id, c.prompt_index]),
-      ).toEqual([
-        [1, 0],
-        [2, 0],
-        [3, 1],
-        [4, 1],
-        [5, 2],
-        [6, 2],
-      ]);
-      await waitForBatch(ctx, user, batch.id);
-      expect([...sentPrompts].sort()).toEqual(
-        [
-          'Explain what a B-tree index is',
-          'Explain what a B-tree index is',
-          'Explain how TLS certificates are verified',
-          'Explain how TLS certificates are verified',
-          'Write a poem about compilers',
-          'Write a poem about compilers',
-        ].sort(),
-      );
+  it('when several prompts are run, then one batch sends each its own prompt and results split by prompt, category and difficulty', async () => {
+    const dataset = await createDataset(ctx, user, {
+      category: 'technical',
+      prompts: [
+        { text: 'Explain what a B-tree index is', difficulty: 'easy' },
+        { text: 'Explain how TLS certificates are verified', difficulty: 'medium' },
+        { text: 'Write a poem about compilers', difficulty: 'easy', category: 'creative' },
+      ],
+    });
+    sentPrompts.length = 0;
+    const res = await run(dataset.id, {
+      model: 'mock-balanced',
+      parameter_ranges: { temperature: { values: [0.3, 0.9] } },
+    });
+    expect(res.status, res.text).toBe(201);
+    const { run: created, batch_experiment: batch } = res.body.data;
+    expect(created).toMatchObject({ prompt_count: 3, total_cells: 6 });
+    expect(batch).toMatchObject({ total_cells: 6, total_combinations: 6 });
+    // Combination ids run on across prompts: prompt p's k-th point is p × 2 + k.
+    expect(
+      batch.parameter_combinations.map((c: any) => [c.combination_id, c.prompt_index]),
+    ).toEqual([
+      [1, 0],
+      [2, 0],
+      [3, 1],
+      [4, 1],
+      [5, 2],
+      [6, 2],
+    ]);
+    await waitForBatch(ctx, user, batch.id);
+    expect([...sentPrompts].sort()).toEqual(
+      [
+        'Explain what a B-tree index is',
+        'Explain what a B-tree index is',
+        'Explain how TLS certificates are verified',
+        'Explain how TLS certificates are verified',
+        'Write a poem about compilers',
+        'Write a poem about compilers',
+      ].sort(),
+    );
 
-      // Expected figures straight from the rows: combination c ran prompt floor((c - 1) / 2).
-      const rows = (await ctx.db.models.Response.findAll({
-        where: { batch_experiment_id: batch.id },
-        include: [{ model: ctx.db.models.QualityMetric, as: 'quality_metrics' }],
-      })) as any[];
-      const quality = (promptIndexes: number[]) => {
-        const q = rows
-          .filter((r) => promptIndexes.includes(Math.floor((r.get('combination_id') - 1) / 2)))
-          .map((r) => r.get({ plain: true }).quality_metrics.overall_quality as number);
-        return Math.round((q.reduce((a, b) => a + b, 0) / q.length) * 100) / 100;
-      };
-      const results = await request(ctx.app)
-        .get(`/api/datasets/${dataset.id}/runs/${batch.id}/results`)
-        .set(user.headers)
-        .expect(200);
-      const data = results.body.data;
-      expect(
-        data.by_prompt.map((p: any) => [p.prompt_index, p.responses, p.average_quality]),
-      ).toEqual([
-        [0, 2, quality([0])],
-        [1, 2, quality([1])],
-        [2, 2, quality([2])],
-      ]);
-      expect(
-        data.by_category.map((c: any) => [c.category, c.prompts, c.responses, c.average_quality]),
-      ).toEqual([
-        ['technical', 2, 4, quality([0, 1])],
-        ['creative', 1, 2, quality([2])],
-      ]);
-      expect(
-        data.by_difficulty.map((c: any) => [c.difficulty, c.prompts, c.average_quality]),
-      ).toEqual([
-        ['easy', 2, quality([0, 2])],
-        ['medium', 1, quality([1])],
-      ]);
-      // The backing experiment carries the first prompt's text only: a multi-prompt run's cells
-      // must not be credited to it as its own record.
-      const suggested = await request(ctx.app)
-        .get(`/api/prompts/suggest?category=technical&limit=50`)
-        .set(user.headers)
-        .expect(200);
-      const first = suggested.body.data.suggestions.find(
-        (s: any) => s.id === created.prompts[0].prompt_id,
-      );
-      expect(first.performance.basis).not.toBe('same_prompt');
-      expect(data.overall).toMatchObject({
-        prompts: 3,
-        responses: 6,
-        scored: 6,
-        average_quality: quality([0, 1, 2]),
-      });
-    },
-  );
+    // Expected figures straight from the rows: combination c ran prompt floor((c - 1) / 2).
+    const rows = (await ctx.db.models.Response.findAll({
+      where: { batch_experiment_id: batch.id },
+      include: [{ model: ctx.db.models.QualityMetric, as: 'quality_metrics' }],
+    })) as any[];
+    const quality = (promptIndexes: number[]) => {
+      const q = rows
+        .filter((r) => promptIndexes.includes(Math.floor((r.get('combination_id') - 1) / 2)))
+        .map((r) => r.get({ plain: true }).quality_metrics.overall_quality as number);
+      return Math.round((q.reduce((a, b) => a + b, 0) / q.length) * 100) / 100;
+    };
+    const results = await request(ctx.app)
+      .get(`/api/datasets/${dataset.id}/runs/${batch.id}/results`)
+      .set(user.headers)
+      .expect(200);
+    const data = results.body.data;
+    expect(
+      data.by_prompt.map((p: any) => [p.prompt_index, p.responses, p.average_quality]),
+    ).toEqual([
+      [0, 2, quality([0])],
+      [1, 2, quality([1])],
+      [2, 2, quality([2])],
+    ]);
+    expect(
+      data.by_category.map((c: any) => [c.category, c.prompts, c.responses, c.average_quality]),
+    ).toEqual([
+      ['technical', 2, 4, quality([0, 1])],
+      ['creative', 1, 2, quality([2])],
+    ]);
+    expect(
+      data.by_difficulty.map((c: any) => [c.difficulty, c.prompts, c.average_quality]),
+    ).toEqual([
+      ['easy', 2, quality([0, 2])],
+      ['medium', 1, quality([1])],
+    ]);
+    // The backing experiment carries the first prompt's text only: a multi-prompt run's cells
+    // must not be credited to it as its own record.
+    const suggested = await request(ctx.app)
+      .get(`/api/prompts/suggest?category=technical&limit=50`)
+      .set(user.headers)
+      .expect(200);
+    const first = suggested.body.data.suggestions.find(
+      (s: any) => s.id === created.prompts[0].prompt_id,
+    );
+    expect(first.performance.basis).not.toBe('same_prompt');
+    expect(data.overall).toMatchObject({
+      prompts: 3,
+      responses: 6,
+      scored: 6,
+      average_quality: quality([0, 1, 2]),
+    });
+  });
 });

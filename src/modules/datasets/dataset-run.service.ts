@@ -64,16 +64,6 @@ export class DatasetRunService {
         { field: 'limit', value: cells, expected: `at most ${this.settings.maxCells} cells` },
       );
     }
-    if (prompts.length > this.launcher.maxPromptsPerBatch) {
-      throw new ValidationError(
-        `The selection has ${prompts.length} prompts, but this server's batch engine runs at most ${this.launcher.maxPromptsPerBatch} prompt per batch; select fewer with prompt_ids or limit`,
-        {
-          field: 'limit',
-          value: prompts.length,
-          expected: `at most ${this.launcher.maxPromptsPerBatch} prompts per run`,
-        },
-      );
-    }
     const batch = await this.launcher.launch(auth, {
       name: body.name ?? `${String(dataset.name ?? `Dataset ${datasetId}`)} run`.slice(0, 255),
       description: body.description ?? undefined,
