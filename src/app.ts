@@ -10,7 +10,7 @@ import { defineRoute, mountRoutes, type RouteDefinition } from './http/define-ro
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import './http/express-augment.js';
 import { buildOpenApiDocument } from './http/openapi.js';
-import { createLimiter } from './http/rate-limit.js';
+import { createAppLimiters } from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
 import type { Logger } from './lib/logger.js';
 import { buildServices, type Services } from './services.js';
@@ -45,34 +45,8 @@ export function createApp(deps: AppDeps): Express {
   const tracker = services.connections;
   const info = { ...API_INFO, version: config.version };
 
-  const limits = config.rateLimit;
-  // The spec's stricter per-user limit on generation (10 / minute), on top of the general one.
-  const generationLimiter = limits.enabled
-    ? createLimiter({
-        name: 'generation',
-        windowMs: config.generationRateLimit.windowMs,
-        anonymousMax: config.generationRateLimit.max,
-        userMax: config.generationRateLimit.max,
-      })
-    : undefined;
-  // The spec's limit on batch creations (5 / hour / user by default).
-  const batchLimiter = limits.enabled
-    ? createLimiter({
-        name: 'batch-create',
-        windowMs: config.batch.rateLimit.windowMs,
-        anonymousMax: config.batch.rateLimit.max,
-        userMax: config.batch.rateLimit.max,
-      })
-    : undefined;
-  // The spec's export limit (20 / hour / user by default).
-  const exportLimiter = limits.enabled
-    ? createLimiter({
-        name: 'export',
-        windowMs: config.exportRateLimit.windowMs,
-        anonymousMax: config.exportRateLimit.max,
-        userMax: config.exportRateLimit.max,
-      })
-    : undefined;
+  // General, generation, batch-creation and export limits; in Redis when REDIS_URL is set.
+  const limiters = createAppLimiters(config, services.redis, logger);
   const listRoutes = () => routes;
   const routes: RouteDefinition[] = [
     ...systemRoutes(services.health, info, listRoutes),
@@ -89,14 +63,14 @@ export function createApp(deps: AppDeps): Express {
     }),
     ...authRoutes(services.auth),
     ...experimentRoutes(services.experiments, services.experimentStats),
-    ...responseRoutes(services.generation, services.responses, generationLimiter),
+    ...responseRoutes(services.generation, services.responses, limiters.generation),
     ...modelRoutes(services.models),
     ...metricsRoutes(services.metrics, services.comparison, services.rescore),
-    ...batchExperimentRoutes(services.batches, services.batchControl, batchLimiter),
+    ...batchExperimentRoutes(services.batches, services.batchControl, limiters.batchCreate),
     // A dataset run creates a batch, so it counts against the same batch-creation limit.
-    ...datasetRoutes(services.datasets, batchLimiter),
+    ...datasetRoutes(services.datasets, limiters.batchCreate),
     ...analyticsRoutes(services.analytics),
-    ...exportRoutes(services.exports, exportLimiter),
+    ...exportRoutes(services.exports, limiters.export),
   ];
   const openApiDocument = buildOpenApiDocument(routes, info);
 
@@ -149,19 +123,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '1mb' }));
   app.use(tracker.middleware);
   app.use(identifyCaller(services.auth));
-  if (config.rateLimit.enabled) {
-    app.use(
-      '/api',
-      createLimiter({
-        name: 'general',
-        windowMs: config.rateLimit.windowMs,
-        anonymousMax: config.rateLimit.anonymousMax,
-        userMax: config.rateLimit.userMax,
-        // Load-balancer probes hit health constantly; they must never be throttled.
-        skip: (path) => path === '/health',
-      }),
-    );
-  }
+  if (limiters.general) app.use('/api', limiters.general);
 
   const api = express.Router();
   api.use('/docs/ui', swaggerUi.serve, swaggerUi.setup(openApiDocument as swaggerUi.JsonObject));

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDatabaseKinds } from '../helpers/databases.js';
-import { createUser } from '../helpers/factories.js';
+import { createExperiment, createUser } from '../helpers/factories.js';
 import { createTestContext, type TestContext } from '../helpers/test-app.js';
 
 const LIMITED = {
@@ -175,6 +175,63 @@ describe.each(testDatabaseKinds())('rate limits on $name', (kind) => {
     // The default window is 15 minutes.
     expect(Number(anonymous.headers['ratelimit-reset'])).toBeGreaterThan(800);
     expect(Number(anonymous.headers['ratelimit-reset'])).toBeLessThanOrEqual(900);
+  });
+
+  it('when the per-route budgets (generation, batch creation, export) are spent, then each answers 429 with its own RateLimit headers and Retry-After', async () => {
+    const ctx = await context({
+      RATE_LIMIT_ENABLED: 'true',
+      GENERATION_RATE_LIMIT_MAX: '1',
+      BATCH_RATE_LIMIT_MAX: '1',
+      EXPORT_RATE_LIMIT_PER_HOUR: '1',
+    });
+    const user = await createUser(ctx);
+    const experiment = await createExperiment(ctx, user);
+    const routes = [
+      {
+        limiter: 'generation',
+        window: 60,
+        send: () =>
+          request(ctx.app)
+            .post('/api/responses/generate')
+            .set(user.headers)
+            .send({ experiment_id: experiment.id }),
+      },
+      {
+        limiter: 'batch-create',
+        window: 3600,
+        send: () =>
+          request(ctx.app)
+            .post('/api/batch-experiments')
+            .set(user.headers)
+            .send({ name: 'S', prompt: 'Say hi', parameter_ranges: { top_p: { values: [1] } } }),
+      },
+      {
+        limiter: 'export',
+        window: 3600,
+        send: () => request(ctx.app).get(`/api/export/${experiment.id}`).set(user.headers),
+      },
+    ];
+
+    for (const route of routes) {
+      const first = await route.send();
+      const over = await route.send();
+
+      expect(first.status).toBeLessThan(300);
+      // The stricter per-route headers win over the general limit's.
+      expect(first.headers['ratelimit-limit']).toBe('1');
+      expect(first.headers['ratelimit-remaining']).toBe('0');
+      expect(over.status).toBe(429);
+      expect(over.body.error).toMatchObject({
+        code: 'RATE_LIMITED',
+        details: { limit: 1, limiter: route.limiter },
+      });
+      const retryAfter = Number(over.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThan(route.window - 30);
+      expect(retryAfter).toBeLessThanOrEqual(route.window);
+      expect(over.headers['ratelimit-limit']).toBe('1');
+      expect(over.headers['ratelimit-remaining']).toBe('0');
+      expect(Number(over.headers['ratelimit-reset'])).toBe(retryAfter);
+    }
   });
 
   it('when rate limiting is disabled, then no RateLimit headers are sent and nothing is throttled', async () => {
