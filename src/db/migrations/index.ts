@@ -9,6 +9,8 @@ import * as datasetSystemAndRuns from './20261204000550-add-dataset-system-and-r
 import * as seedStarterDatasets from './20261204000600-seed-starter-datasets.js';
 import * as exportKeysetIndex from './20261204000700-add-responses-experiment-keyset-index.js';
 import * as batchPrompts from './20261204000800-add-batch-prompts.js';
+import * as auditLog from './20261205000100-create-audit-log.js';
+import * as analyticsRollups from './20261205000200-create-analytics-rollups.js';
 
 export interface Migration {
   name: string;
@@ -31,4 +33,6 @@ export const MIGRATIONS: Migration[] = [
   { name: '20261204000600-seed-starter-datasets', ...seedStarterDatasets },
   { name: '20261204000700-add-responses-experiment-keyset-index', ...exportKeysetIndex },
   { name: '20261204000800-add-batch-prompts', ...batchPrompts },
+  { name: '20261205000100-create-audit-log', ...auditLog },
+  { name: '20261205000200-create-analytics-rollups', ...analyticsRollups },
 ];

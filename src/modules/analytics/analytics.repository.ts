@@ -12,6 +12,9 @@ import {
   type AnalyticsFilter,
 } from './analytics-sql.js';
 import { METRIC_COLUMNS, type MetricColumn } from './metric-columns.js';
+import { groupDecimals } from './parameter-bins.js';
+import { byModelFromRollups, parameterGroupsFromRollups } from './rollup-queries.js';
+import { AnalyticsRollups } from './rollups.js';
 
 /*
  * Every analytics read: one aggregate pass per method, GROUP BY in the database, only
@@ -58,11 +61,30 @@ export interface PairedPrompt {
 
 const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
+export interface RepositoryOptions {
+  /**
+   * Aggregate from the rollup tables (default) or from the raw rows. Both give the same
+   * numbers; the raw path is the reference the tests compare the rollups with.
+   */
+  rollups?: boolean;
+}
+
 export class AnalyticsRepository {
-  constructor(private readonly db: Database) {}
+  /** Keeps the rollups fresh; the service refreshes them before computing a result. */
+  readonly rollups: AnalyticsRollups;
+  private readonly useRollups: boolean;
+
+  constructor(
+    private readonly db: Database,
+    options: RepositoryOptions = {},
+  ) {
+    this.rollups = new AnalyticsRollups(db);
+    this.useRollups = options.rollups ?? true;
+  }
 
   /** Per-model aggregates; `metrics: true` adds the mean of every dimension. */
   async byModel(filter: AnalyticsFilter, options: { metrics: boolean }): Promise<ModelAggregate[]> {
+    if (this.useRollups) return byModelFromRollups(this.db, filter, options);
     const { from, where, replacements } = filterSql(this.db, filter, 'left');
     const columns = options.metrics ? METRIC_COLUMNS : [];
     const metricSelect = columns.map((c) => `, AVG(q.${c}) AS m_${c}`).join('');
@@ -118,6 +140,9 @@ export class AnalyticsRepository {
     metrics: readonly MetricColumn[],
   ): Promise<Map<TunedParameter, ParameterGroup[]>> {
     const parameters = Object.keys(decimals) as TunedParameter[];
+    if (this.useRollups && parameters.every((p) => decimals[p] === groupDecimals(p))) {
+      return parameterGroupsFromRollups(this.db, filter, parameters, metrics);
+    }
     const { from, where, replacements } = filterSql(this.db, filter, 'inner');
     const base =
       `SELECT ${parameters.map((p) => `${parameterSql(this.db, p)} AS x_${p}`).join(', ')}, ` +

@@ -1,4 +1,4 @@
-import { ownerScope, type AuthContext } from '../../lib/auth-context.js';
+import { ownerScope, type AuthContext, type OwnerScope } from '../../lib/auth-context.js';
 import type { AnalyticsCache } from './analytics-cache.js';
 import type { AnalyticsRepository } from './analytics.repository.js';
 import {
@@ -15,6 +15,7 @@ import { DashboardService } from './dashboard.service.js';
 import { ModelComparisonService } from './model-comparison.service.js';
 import { ParameterAnalysisService } from './parameter-analysis.service.js';
 import { ParameterCurveService } from './parameter-curve.service.js';
+import type { AnalyticsRollups } from './rollups.js';
 
 /** A computed (or cached) answer and whether it came from the cache. */
 export interface Cached<T> {
@@ -32,12 +33,14 @@ export class AnalyticsService {
   private readonly models: ModelComparisonService;
   private readonly curves: ParameterCurveService;
   private readonly configs: CompareConfigsService;
+  private readonly rollups: AnalyticsRollups;
 
   constructor(
     repo: AnalyticsRepository,
     dashboardRepo: DashboardRepository,
     private readonly cache: AnalyticsCache,
   ) {
+    this.rollups = repo.rollups;
     this.dashboards = new DashboardService(dashboardRepo);
     this.parameters = new ParameterAnalysisService(repo);
     this.models = new ModelComparisonService(repo);
@@ -48,7 +51,7 @@ export class AnalyticsService {
   dashboard(auth: AuthContext, query: DashboardQuery, refresh: boolean) {
     const scope = ownerScope(auth);
     return this.cache.remember(scope, 'dashboard', query, refresh, () =>
-      this.dashboards.dashboard(scope, query),
+      this.fresh(scope, () => this.dashboards.dashboard(scope, query)),
     );
   }
 
@@ -60,7 +63,7 @@ export class AnalyticsService {
       ...resolveDateRange(query),
     };
     return this.cache.remember(scope, 'parameter-analysis', input, refresh, () =>
-      this.parameters.analyse(scope, input),
+      this.fresh(scope, () => this.parameters.analyse(scope, input)),
     );
   }
 
@@ -68,7 +71,7 @@ export class AnalyticsService {
     const scope = ownerScope(auth);
     const input = { ...(query.models ? { models: query.models } : {}), ...resolveDateRange(query) };
     return this.cache.remember(scope, 'model-comparison', input, refresh, () =>
-      this.models.compare(scope, input),
+      this.fresh(scope, () => this.models.compare(scope, input)),
     );
   }
 
@@ -81,7 +84,7 @@ export class AnalyticsService {
       ...resolveDateRange(query),
     };
     return this.cache.remember(scope, 'parameter-curve', input, refresh, () =>
-      this.curves.curve(scope, input),
+      this.fresh(scope, () => this.curves.curve(scope, input)),
     );
   }
 
@@ -90,5 +93,11 @@ export class AnalyticsService {
     return this.cache.remember(scope, 'compare-configs', body, refresh, () =>
       this.configs.compare(scope, body),
     );
+  }
+
+  /** Rebuilds the caller's stale rollups (experiments written since), then computes. */
+  private async fresh<T>(scope: OwnerScope, compute: () => Promise<T>): Promise<T> {
+    await this.rollups.refresh(scope);
+    return compute();
   }
 }

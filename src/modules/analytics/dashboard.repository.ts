@@ -9,6 +9,8 @@ import {
   type AnalyticsFilter,
 } from './analytics-sql.js';
 import type { ParameterGroup } from './analytics.repository.js';
+import { dashboardRollupSql } from './dashboard-rollups.js';
+import { branch, SCAN_COLUMNS } from './dashboard-sql.js';
 
 export interface PeriodTotals {
   period: 'current' | 'previous';
@@ -49,32 +51,6 @@ export interface DashboardScan {
   parameters: Map<TunedParameter, ParameterGroup[]>;
 }
 
-/** The columns every branch of the scan returns, in order; unused ones are NULL. */
-const COLUMNS = [
-  'kind',
-  'k',
-  'v',
-  'n',
-  'scored',
-  'sy',
-  'syy',
-  'cost',
-  'sx',
-  'sxx',
-  'sxy',
-  'distinct_n',
-];
-type Column = (typeof COLUMNS)[number];
-
-/**
- * One UNION ALL member. Unused columns are '' or 0 rather than NULL: PostgreSQL types a NULL
- * inside a subquery as text, which then cannot be matched with the numbers of other members.
- */
-function branch(parts: Partial<Record<Column, string>>, rest: string): string {
-  const fill = (c: Column) => parts[c] ?? (c === 'k' ? `''` : '0');
-  return `SELECT ${COLUMNS.map((c) => `${fill(c)} AS ${c}`).join(', ')} FROM ${rest}`;
-}
-
 /**
  * Everything the dashboard shows from ONE pass over the responses: the filtered rows (previous
  * and current period, joined to their scores, parameters extracted once) go into a CTE, and
@@ -83,7 +59,11 @@ function branch(parts: Partial<Record<Column, string>>, rest: string): string {
  * cost at a million rows — happens once instead of once per part.
  */
 export class DashboardRepository {
-  constructor(private readonly db: Database) {}
+  /** `rollups: false` scans the raw rows (the reference the rollup path is tested against). */
+  constructor(
+    private readonly db: Database,
+    private readonly options: { rollups?: boolean } = {},
+  ) {}
 
   async scan(
     filter: AnalyticsFilter,
@@ -93,13 +73,21 @@ export class DashboardRepository {
       topExperiments: number;
     },
   ): Promise<DashboardScan> {
+    const parameters = Object.keys(options.parameters) as TunedParameter[];
+    if (this.options.rollups ?? true) {
+      const query = dashboardRollupSql(this.db, filter, { ...options, parameters });
+      const rows = await selectRows<Record<string, unknown>>(this.db, query.sql, {
+        replacements: query.replacements,
+        numbers: SCAN_COLUMNS.slice(2),
+      });
+      return this.split(rows, parameters, options.parameters);
+    }
     const widened = options.previousFrom ? { ...filter, from: options.previousFrom } : filter;
     const { from, where, replacements } = filterSql(this.db, widened, 'left');
     if (options.previousFrom) replacements.current = filter.from;
     const period = options.previousFrom
       ? `CASE WHEN r.created_at >= :current THEN 'current' ELSE 'previous' END`
       : `'current'`;
-    const parameters = Object.keys(options.parameters) as TunedParameter[];
     const base =
       `SELECT ${period} AS period, ${daySql(this.db)} AS day, r.model AS model, ` +
       `r.experiment_id AS experiment_id, r.cost AS cost, q.overall_quality AS y` +
@@ -151,7 +139,7 @@ export class DashboardRepository {
     const rows = await selectRows<Record<string, unknown>>(
       this.db,
       `WITH t AS (${base}) ${branches.join(' UNION ALL ')}`,
-      { replacements, numbers: COLUMNS.slice(2) },
+      { replacements, numbers: SCAN_COLUMNS.slice(2) },
     );
     return this.split(rows, parameters, options.parameters);
   }
