@@ -15,6 +15,7 @@ import { requestId } from './http/request-id.js';
 import type { Logger } from './lib/logger.js';
 import { buildServices, type Services } from './services.js';
 import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { batchExperimentRoutes } from './modules/batch-experiments/batch-experiments.routes.js';
 import { datasetRoutes } from './modules/datasets/datasets.routes.js';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): Express {
     ...datasetRoutes(services.datasets, limiters.batchCreate),
     ...analyticsRoutes(services.analytics),
     ...exportRoutes(services.exports, limiters.export),
+    ...auditRoutes(services.audit),
   ];
   const openApiDocument = buildOpenApiDocument(routes, info);
 
@@ -127,7 +129,8 @@ export function createApp(deps: AppDeps): Express {
 
   const api = express.Router();
   api.use('/docs/ui', swaggerUi.serve, swaggerUi.setup(openApiDocument as swaggerUi.JsonObject));
-  mountRoutes(api, routes);
+  // Audited routes (src/modules/audit/audit-rules.ts) write their entry once they succeed.
+  mountRoutes(api, routes, { basePath: '/api', onSuccess: services.audit.record });
   app.use('/api', api);
   app.use(notFoundHandler);
   app.use(errorHandler);

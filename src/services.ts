@@ -15,6 +15,8 @@ import {
 } from './llm/response-cache.js';
 import type { LlmProvider } from './llm/types.js';
 import { AnalyticsCache } from './modules/analytics/analytics-cache.js';
+import { AuditRepository } from './modules/audit/audit.repository.js';
+import { AuditService } from './modules/audit/audit.service.js';
 import { AnalyticsRepository } from './modules/analytics/analytics.repository.js';
 import { AnalyticsService } from './modules/analytics/analytics.service.js';
 import { DashboardRepository } from './modules/analytics/dashboard.repository.js';
@@ -72,6 +74,8 @@ export interface Services {
   analytics: AnalyticsService;
   /** File exports (JSON, CSV, XLSX, zip), streamed page by page. */
   exports: ExportsService;
+  /** The audit trail of data changes (written after audited routes succeed). */
+  audit: AuditService;
   /** Runs batch cells; called by the `generate-cell` job handler. */
   batchRunner: BatchRunner;
   /** The job queue (BullMQ when REDIS_URL is set, in-process otherwise). */
@@ -238,6 +242,7 @@ export function buildServices(deps: ServiceDeps): Services {
       new DashboardRepository(db),
       analyticsCache,
     ),
+    audit: new AuditService(new AuditRepository(db), logger.child({ component: 'audit' })),
     exports: new ExportsService(new ExportsRepository(db), batches, batchesRepo),
     batchRunner,
     jobs,

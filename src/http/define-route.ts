@@ -96,7 +96,33 @@ function parse(schema: Schema | undefined, input: unknown, location: string): un
   return result.data;
 }
 
-function toHandler(route: RouteDefinition): RequestHandler {
+/** What a route did, for observers such as the audit trail. */
+export interface RouteOutcome {
+  route: RouteDefinition;
+  /** The success status about to be sent. */
+  status: number;
+  params: unknown;
+  query: unknown;
+  body: unknown;
+  /** The handler's `data`. */
+  data: unknown;
+  auth: AuthContext | undefined;
+  requestId: string;
+  req: Request;
+}
+
+export interface MountOptions {
+  /** Where the router is mounted (e.g. `/api`): prefixes `res.locals.routePattern`. */
+  basePath?: string;
+  /**
+   * Runs after a handler succeeded, before its answer is sent; a failed request (a thrown
+   * error, a 4xx or 5xx) never reaches it. Its own failure must not fail the request: it is
+   * expected to catch and report.
+   */
+  onSuccess?: (outcome: RouteOutcome) => Promise<void>;
+}
+
+function toHandler(route: RouteDefinition, options: MountOptions): RequestHandler {
   return async (req, res) => {
     const ctx = {
       params: parse(route.request?.params, req.params, 'path parameters'),
@@ -109,7 +135,11 @@ function toHandler(route: RouteDefinition): RequestHandler {
     };
     const result = await route.handler(ctx);
     if (!result || res.headersSent) return;
-    res.status(result.status ?? route.response.status).json({
+    const status = result.status ?? route.response.status;
+    if (options.onSuccess && status < 400) {
+      await options.onSuccess({ ...ctx, route, status, data: result.data });
+    }
+    res.status(status).json({
       success: true,
       ...(result.data === undefined ? {} : { data: result.data }),
       ...(result.message ? { message: result.message } : {}),
@@ -123,10 +153,29 @@ const requireAuth: RequestHandler = (req, _res, next) => {
   else next(new UnauthorizedError(req.authError));
 };
 
-/** Mounts route definitions on a router: auth check, route middleware, then the handler. */
-export function mountRoutes(router: Router, routes: RouteDefinition[]): void {
+/**
+ * Mounts route definitions on a router: auth check, route middleware, then the handler. Each
+ * route first records its pattern (`/api/experiments/:id`) in `res.locals.routePattern`, so
+ * metrics and logs can name the route without the ids of the raw path.
+ */
+export function mountRoutes(
+  router: Router,
+  routes: RouteDefinition[],
+  options: MountOptions = {},
+): void {
   for (const route of routes) {
+    const pattern = `${options.basePath ?? ''}${route.path}`;
+    const named: RequestHandler = (_req, res, next) => {
+      res.locals.routePattern = pattern;
+      next();
+    };
     const guards = route.auth === false ? [] : [requireAuth];
-    router[route.method](route.path, ...guards, ...(route.middleware ?? []), toHandler(route));
+    router[route.method](
+      route.path,
+      named,
+      ...guards,
+      ...(route.middleware ?? []),
+      toHandler(route, options),
+    );
   }
 }

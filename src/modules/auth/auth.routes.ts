@@ -1,6 +1,7 @@
 import { defineRoute, type RouteDefinition } from '../../http/define-route.js';
 import {
   ApiKeySchema,
+  ChangePasswordBodySchema,
   LoginBodySchema,
   PublicUserSchema,
   RegisterBodySchema,
@@ -61,6 +62,37 @@ export function authRoutes(auth: AuthService): RouteDefinition[] {
         message:
           'Store this API key now: it will not be shown again. Any previous key no longer works.',
       }),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/auth/api-key',
+      summary: 'Revoke your API key (requests sending it are rejected from now on)',
+      tags,
+      response: {
+        status: 200,
+        description: 'Whether a key was revoked',
+        schema: z.object({ revoked: z.boolean() }),
+      },
+      handler: async ({ auth: caller }) => {
+        const result = await auth.revokeApiKey(caller);
+        return {
+          data: result,
+          message: result.revoked ? 'API key revoked' : 'You had no API key',
+        };
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/auth/password',
+      summary: 'Change your password (the current one is required)',
+      tags,
+      request: { body: ChangePasswordBodySchema },
+      response: { status: 200, description: 'Changed' },
+      errors: { 400: 'The current password is wrong or the new one too short (VALIDATION_ERROR)' },
+      handler: async ({ auth: caller, body }) => {
+        await auth.changePassword(caller, body);
+        return { message: 'Password changed' };
+      },
     }),
   ];
 }

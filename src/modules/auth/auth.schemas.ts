@@ -22,6 +22,15 @@ export const RegisterBodySchema = z.object({
 });
 export type RegisterBody = z.infer<typeof RegisterBodySchema>;
 
+export const ChangePasswordBodySchema = z.object({
+  current_password: z
+    .string({ error: 'Your current password' })
+    .min(1, 'Your current password')
+    .max(256),
+  new_password: RegisterBodySchema.shape.password,
+});
+export type ChangePasswordBody = z.infer<typeof ChangePasswordBodySchema>;
+
 export const LoginBodySchema = z
   .object({
     email: z.string().trim().toLowerCase().optional(),

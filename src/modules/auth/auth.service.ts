@@ -1,9 +1,14 @@
 import type { AuthContext } from '../../lib/auth-context.js';
-import { ConflictError, NotFoundError, UnauthorizedError } from '../../lib/errors.js';
+import {
+  ConflictError,
+  NotFoundError,
+  UnauthorizedError,
+  ValidationError,
+} from '../../lib/errors.js';
 import type { Authenticator } from '../../http/authenticate.js';
 import { generateApiKey, hashApiKey, looksLikeApiKey } from './api-keys.js';
 import type { UsersRepository, UserRow } from './auth.repository.js';
-import type { LoginBody, PublicUser, RegisterBody } from './auth.schemas.js';
+import type { ChangePasswordBody, LoginBody, PublicUser, RegisterBody } from './auth.schemas.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import type { TokenService } from './tokens.js';
 
@@ -84,6 +89,35 @@ export class AuthService implements Authenticator {
       api_key_created_at: createdAt,
     });
     return { api_key: key, api_key_prefix: displayPrefix, created_at: createdAt.toISOString() };
+  }
+
+  /** Revokes the caller's API key at once; whether there was one. */
+  async revokeApiKey(auth: AuthContext): Promise<{ revoked: boolean }> {
+    const user = await this.users.findById(auth.userId);
+    if (!user) throw new NotFoundError('User', auth.userId);
+    if (!user.api_key_hash) return { revoked: false };
+    await this.users.update(auth.userId, {
+      api_key: null,
+      api_key_hash: null,
+      api_key_created_at: null,
+    });
+    return { revoked: true };
+  }
+
+  /**
+   * Replaces the caller's password after checking the current one. Tokens already issued stay
+   * valid until they expire (they are stateless); the API key is untouched.
+   */
+  async changePassword(auth: AuthContext, input: ChangePasswordBody): Promise<void> {
+    const user = await this.users.findById(auth.userId);
+    if (!user) throw new NotFoundError('User', auth.userId);
+    if (!(await verifyPassword(user.password_hash, input.current_password))) {
+      throw new ValidationError('The current password is wrong', {
+        field: 'current_password',
+        expected: 'Your current password',
+      });
+    }
+    await this.users.update(auth.userId, { password_hash: await hashPassword(input.new_password) });
   }
 
   verifyToken(token: string): ReturnType<Authenticator['verifyToken']> {
