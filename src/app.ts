@@ -12,6 +12,7 @@ import './http/express-augment.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { createAppLimiters } from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
+import { staticWeb } from './http/static-web.js';
 import type { Logger } from './lib/logger.js';
 import { buildServices, type Services } from './services.js';
 import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
@@ -32,6 +33,8 @@ export interface AppDeps {
   logger: Logger;
   /** Prebuilt services; built from config and db when absent (the caller then cannot close them). */
   services?: Services;
+  /** The built web app's folder (default dist/web); false serves no web app. */
+  webDir?: string | false;
 }
 
 const API_INFO = {
@@ -103,7 +106,10 @@ export function createApp(deps: AppDeps): Express {
     helmet({
       // Self-hosted installs often run on plain HTTP inside a LAN; forcing https sub-requests
       // would break the docs UI there.
-      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+      // The dashboard talks to this origin over fetch and WebSockets.
+      contentSecurityPolicy: {
+        directives: { upgradeInsecureRequests: null, connectSrc: ["'self'", 'ws:', 'wss:'] },
+      },
     }),
   );
   app.use(
@@ -132,6 +138,7 @@ export function createApp(deps: AppDeps): Express {
   // Audited routes (src/modules/audit/audit-rules.ts) write their entry once they succeed.
   mountRoutes(api, routes, { basePath: '/api', onSuccess: services.audit.record });
   app.use('/api', api);
+  if (deps.webDir !== false) app.use(staticWeb(deps.webDir));
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

@@ -1,0 +1,252 @@
+/**
+ * The web dashboard in a real browser (Debian's Chromium via playwright-core) against the real
+ * server on SQLite with the mock provider: the whole journey of a new user, with a screenshot
+ * of every page under test-artifacts/screenshots/.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  browserUnavailable,
+  buildWeb,
+  launchBrowser,
+  SCREENSHOT_DIR,
+  startApp,
+  type RunningApp,
+} from './harness.js';
+
+/** A downloaded CSV as rows of fields (quoted fields may span lines). */
+function readCsv(path: string | null): string[][] {
+  return parse(readFileSync(path!, 'utf8').replace(/^\uFEFF/, ''), {
+    relaxColumnCount: true,
+  }) as string[][];
+}
+
+const skipReason = browserUnavailable();
+if (skipReason) console.warn(`[e2e] skipped: ${skipReason}`);
+
+describe.skipIf(Boolean(skipReason))('web dashboard in Chromium', () => {
+  let web: Awaited<ReturnType<typeof buildWeb>>;
+  let app: RunningApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const consoleErrors: string[] = [];
+  const shot = (name: string) =>
+    page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    web = await buildWeb();
+    // A little provider latency so generation and sweeps are observable while they run.
+    app = await startApp(web.dir, { MOCK_LATENCY_MS: '60' });
+    browser = await launchBrowser();
+    context = await browser.newContext({
+      baseURL: app.url,
+      acceptDownloads: true,
+      viewport: { width: 1366, height: 900 },
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    web?.remove();
+  });
+
+  it('when a visitor opens the app, then the login page shows and sign-up creates an account that lands on the dashboard', async () => {
+    await page.goto('/');
+    await page.waitForURL('**/login');
+    await expect(page.getByRole('heading', { name: 'Log in' }).isVisible()).resolves.toBe(true);
+    await shot('01-login');
+
+    await page.getByRole('link', { name: 'Sign up' }).click();
+    await page.getByLabel('Username').fill('e2e_user');
+    await page.getByLabel('Email').fill('e2e@example.com');
+    await page.getByLabel('Password (8+ characters)').fill('short');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    // The API's own rule, shown before any round trip.
+    await page.getByText('A password of at least 8 characters').waitFor();
+    await shot('02-register-validation');
+    await page.getByLabel('Password (8+ characters)').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.getByText('Nothing scored in this period').waitFor();
+    await shot('03-dashboard-empty');
+  });
+
+  it('when the user creates an experiment and generates, then responses stream in live and get scores', async () => {
+    await page.getByRole('link', { name: 'Experiments' }).click();
+    await page.getByText('No experiments yet').waitFor();
+    await shot('04-experiments-empty');
+    await page.getByRole('link', { name: 'New experiment' }).first().click();
+    await page.getByLabel('Name').fill('Neural nets explained');
+    await page
+      .getByLabel('Prompt')
+      .fill('Explain how neural networks learn, in simple terms, for a curious teenager.');
+    await page.getByLabel('Temperature value').fill('0.9');
+    await shot('05-experiment-form');
+    await page.getByRole('button', { name: 'Create experiment' }).click();
+
+    await page.getByRole('heading', { name: 'Neural nets explained' }).waitFor();
+    await page.getByLabel('Responses', { exact: true }).fill('2');
+    // Record what the live list shows while the generation runs.
+    // (Browser-side code: the DOM types are not in this Node program, hence the loose typing.)
+    const seen = page.evaluate(
+      () =>
+        new Promise<string[]>((resolve) => {
+          const g = globalThis as any;
+          const states = new Set<string>();
+          const observer = new g.MutationObserver(() => {
+            for (const b of g.document.querySelectorAll('[data-testid="live-response"] .badge'))
+              states.add(b.textContent ?? '');
+            if (g.document.querySelectorAll('[data-testid="live-score"]').length >= 2) {
+              observer.disconnect();
+              resolve([...states]);
+            }
+          });
+          observer.observe(g.document.body, {
+            subtree: true,
+            childList: true,
+            characterData: true,
+          });
+        }),
+    );
+    await page.getByRole('button', { name: 'Generate' }).click();
+    const states = await seen;
+    expect(states).toContain('streaming');
+    expect(states).toContain('completed');
+
+    await page.getByText(/Generated 2 responses/).waitFor();
+    const scores = await page.getByTestId('live-score').allTextContents();
+    expect(scores).toHaveLength(2);
+    for (const s of scores) expect(Number(s.replace('Quality', '').trim())).toBeGreaterThan(0);
+    await page.locator('article.response-card').nth(1).waitFor();
+    await page.getByRole('button', { name: 'Why these scores?' }).first().click();
+    await page.locator('.explanations details').first().waitFor();
+    await shot('06-experiment-detail');
+  });
+
+  it('when two responses are selected for comparison, then they show side by side with a radar chart and the API insights', async () => {
+    const boxes = page.locator('article.response-card input[type="checkbox"]');
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await page.getByRole('button', { name: 'Compare selected (2)' }).click();
+
+    await page.waitForURL(/\/compare\?ids=/);
+    await page.getByTestId('compare-table').nth(1).waitFor();
+    expect(await page.getByTestId('compare-table').count()).toBe(2);
+    await page.locator('.recharts-radar').first().waitFor();
+    await page.getByRole('heading', { name: 'Recommendations', exact: true }).waitFor();
+    await shot('07-compare');
+  });
+
+  it('when the user exports the experiment as CSV, then the file has the header and one row per response', async () => {
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Neural nets explained' }).waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'CSV' }).click(),
+    ]);
+    const rows = readCsv(await download.path());
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    expect(rows[0]).toContain('overall_quality');
+    expect(rows).toHaveLength(1 + 2);
+  });
+
+  it('when the user builds a 2×2 sweep, then the count and estimate show, progress arrives live, and the heatmap and CSV cover the four combinations', async () => {
+    await page.getByRole('link', { name: 'Sweeps' }).click();
+    await page.getByText('No sweeps yet').waitFor();
+    await page.getByRole('link', { name: 'New sweep' }).first().click();
+    await page.getByLabel('Name').fill('Temperature × top_p');
+    await page.getByLabel('Prompt').fill('Describe a sunrise over the sea in three sentences.');
+    await page.locator('input[name="temperature-values"]').fill('0.2, 1');
+    await page.locator('input[name="top_p-values"]').fill('0.5, 1');
+    await page.getByLabel('Iterations per combination').fill('2');
+    await expect.poll(() => page.getByTestId('combination-count').textContent()).toBe('4');
+    await page.getByText(/≈ \$/).waitFor();
+    await shot('08-sweep-form');
+    await page.getByRole('button', { name: /Start sweep \(8 calls\)/ }).click();
+
+    await page.waitForURL(/\/batches\/\d+$/);
+    await page.getByTestId('batch-status').getByText('completed').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('batch-progress').textContent()).toBe('100%');
+    const cells = page.getByTestId('heatmap').locator('tbody td');
+    // Every cell holds a mean quality once the last combination's results are in.
+    await expect
+      .poll(async () => (await cells.allTextContents()).filter((t) => Number(t) > 0).length, {
+        timeout: 10_000,
+      })
+      .toBe(4);
+    expect(await page.getByTestId('results-table').locator('tbody tr').count()).toBe(4);
+    await shot('09-sweep-detail');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'CSV' }).click(),
+    ]);
+    const rows = readCsv(await download.path());
+    expect(rows[0]).toEqual(
+      expect.arrayContaining(['combination_id', 'parameters.temperature', 'parameters.top_p']),
+    );
+    expect(rows).toHaveLength(1 + 4);
+  });
+
+  it('when the user visits the remaining pages, then each renders its data without errors', async () => {
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page
+      .locator('.recharts-line-dot, .recharts-line-dots')
+      .first()
+      .waitFor({ state: 'attached' });
+    await shot('10-dashboard');
+    await page.getByRole('link', { name: 'Experiments' }).click();
+    await page.getByRole('link', { name: 'Neural nets explained' }).waitFor();
+    await shot('11-experiments');
+    await page.getByRole('link', { name: 'Sweeps' }).click();
+    await page.getByRole('link', { name: 'Temperature × top_p' }).waitFor();
+    await shot('12-sweeps');
+    await page.getByRole('link', { name: 'Analytics' }).click();
+    await page.locator('.finding').waitFor();
+    await page.getByText('Best overall:').waitFor();
+    await shot('13-analytics');
+    await page.getByRole('link', { name: 'Datasets' }).click();
+    await page.locator('.dataset-card').first().waitFor();
+    await shot('14-datasets');
+    await page.locator('.dataset-card').first().click();
+    await page.getByRole('heading', { name: 'Prompts', exact: true }).waitFor();
+    await shot('15-dataset-detail');
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByRole('button', { name: 'Create API key' }).click();
+    const key = await page.getByLabel('New API key').inputValue();
+    expect(key.length).toBeGreaterThan(20);
+    await shot('16-api-keys');
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page
+      .locator('.recharts-line-dot, .recharts-line-dots')
+      .first()
+      .waitFor({ state: 'attached' });
+    await shot('17-dashboard-phone');
+    await page.setViewportSize({ width: 1366, height: 900 });
+
+    // The first sign-up attempt is refused in the browser, so no request error is expected anywhere.
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('when the user logs out, then protected pages send them back to the login page', async () => {
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL('**/login');
+    await page.goto('/experiments');
+    await page.waitForURL('**/login');
+  });
+});
