@@ -11,6 +11,7 @@ import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import './http/express-augment.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { createAppLimiters } from './http/rate-limit.js';
+import { rejectNul } from './http/reject-nul.js';
 import { requestId } from './http/request-id.js';
 import { staticWeb } from './http/static-web.js';
 import type { Logger } from './lib/logger.js';
@@ -129,6 +130,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(express.json({ limit: '1mb' }));
+  app.use(rejectNul);
   app.use(tracker.middleware);
   app.use(identifyCaller(services.auth));
   if (limiters.general) app.use('/api', limiters.general);

@@ -21,7 +21,9 @@ export const METRIC_NAME_CHOICES = Object.keys(ALIASES).sort();
 
 /** `creativity`, `creativity_score` → `creativity`; `quality` → `overall`. */
 export function parseMetricName(value: string): MetricName | undefined {
-  return ALIASES[value.trim().toLowerCase()];
+  const key = value.trim().toLowerCase();
+  // Own keys only: `constructor` or `__proto__` would otherwise resolve to Object's members.
+  return Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined;
 }
 
 /** The column / API field of a metric (`overall_quality`, `coherence_score`…). */

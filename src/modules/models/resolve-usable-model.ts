@@ -36,6 +36,16 @@ export function resolveUsableModel(
     }
     throw err;
   }
+  // Names no provider claims fall through to the mock, whose models are all known up front:
+  // an unknown one is the client's typo (400), not an LLM failure after the fact (502).
+  if (resolved.providerId === 'mock' && !registry.catalog.find('mock', resolved.model)) {
+    const ids = registry.catalog.forProvider('mock').map((m) => m.id);
+    throw new ValidationError(`Unknown model "${resolved.model}"`, {
+      field: field.replace('provider', 'model'),
+      value: resolved.model,
+      expected: `A model of a configured provider (GET /api/models), e.g. ${ids.join(', ')}`,
+    });
+  }
   if (!resolved.provider.configured) {
     throw new LlmServiceError(
       `Provider "${resolved.providerId}" is not configured on this server`,
