@@ -14,8 +14,11 @@ const MISSING_BUILD_PAGE = `<!doctype html>
 <p>The API is up: see <a href="/api/docs/ui">/api/docs/ui</a>.</p>
 </body></html>`;
 
-/** Paths the SPA never answers: the API and the WebSocket endpoints keep their own 404s. */
-const RESERVED = /^\/(api|ws)(\/|$)/;
+/**
+ * Paths the SPA never answers: the API and the WebSocket endpoints keep their own 404s, and a
+ * missing file (an asset or anything with an extension) is a 404, not the page.
+ */
+const RESERVED = /^\/(api|ws|assets)(\/|$)|\.[A-Za-z0-9]+$/;
 
 function wantsHtml(accept: string | undefined): boolean {
   return typeof accept === 'string' && accept.includes('text/html');

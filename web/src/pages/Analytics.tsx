@@ -141,7 +141,7 @@ export function AnalyticsPage() {
                   <BarChart data={bins} margin={{ top: 8, right: 16, bottom: 4, left: -12 }}>
                     <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
                     <XAxis dataKey="value" tick={{ fontSize: 12 }} />
-                    <YAxis domain={[0, 100]} tick={{ fontSize: 12 }} />
+                    <YAxis domain={[0, 100]} allowDataOverflow tick={{ fontSize: 12 }} />
                     <Tooltip />
                     <Bar
                       dataKey="quality"
@@ -149,7 +149,13 @@ export function AnalyticsPage() {
                       fill="#4f46e5"
                       isAnimationActive={false}
                     >
-                      <ErrorBar dataKey="ci" width={6} stroke="#111827" />
+                      <ErrorBar
+                        dataKey="ci"
+                        direction="y"
+                        width={8}
+                        strokeWidth={2}
+                        stroke="#111827"
+                      />
                     </Bar>
                   </BarChart>
                 </ResponsiveContainer>
