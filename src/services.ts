@@ -25,6 +25,7 @@ import { BatchControlService } from './modules/batch-experiments/batch-control.s
 import { BatchExperimentsRepository } from './modules/batch-experiments/batch-experiments.repository.js';
 import { BatchExperimentsService } from './modules/batch-experiments/batch-experiments.service.js';
 import { BatchRunner } from './modules/batch-experiments/batch-runner.js';
+import { CellStore } from './modules/batch-experiments/cell-store.js';
 import { buildDatasetServices } from './modules/datasets/build-dataset-services.js';
 import type { DatasetServices } from './modules/datasets/datasets.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
@@ -190,7 +191,7 @@ export function buildServices(deps: ServiceDeps): Services {
   const batchRunner = new BatchRunner(
     batchesRepo,
     experimentsRepo,
-    responsesRepo,
+    new CellStore(db, batchesRepo, new MetricsRepository(db)),
     registry,
     scoring,
     events,

@@ -1,4 +1,4 @@
-import { QueryTypes } from 'sequelize';
+import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from './index.js';
 
 /**
@@ -49,6 +49,45 @@ export async function insertRow(db: Database, table: string, values: Values): Pr
     number,
   ];
   return Number(id);
+}
+
+/**
+ * Inserts rows (all with the same columns) in one statement and returns each inserted row's
+ * `returning` columns (integer columns: ids and keys), in no promised order (match them by a key). One statement is one
+ * round trip and one commit for a whole group of sweep cells. A duplicate key fails the whole
+ * statement with UniqueConstraintError. INSERT … RETURNING: SQLite ≥ 3.35, PostgreSQL,
+ * MariaDB ≥ 10.5.
+ */
+export async function insertRows<R extends Record<string, unknown>>(
+  db: Database,
+  table: string,
+  rows: readonly Values[],
+  returning: readonly string[],
+  transaction?: Transaction,
+): Promise<R[]> {
+  if (rows.length === 0) return [];
+  const qi = db.sequelize.getQueryInterface();
+  const columns = Object.keys(rows[0]!);
+  const replacements: Values = {};
+  const tuples = rows.map((row, i) => {
+    for (const column of columns) replacements[`${column}_${i}`] = toColumnValue(db, row[column]);
+    return `(${columns.map((column) => `:${column}_${i}`).join(', ')})`;
+  });
+  // The leading comment matters on SQLite: Sequelize runs a statement that starts with
+  // "INSERT INTO" without reading result rows, which would drop the RETURNING rows.
+  const sql =
+    `/* rows */ INSERT INTO ${qi.quoteIdentifier(table)} ` +
+    `(${columns.map((c) => qi.quoteIdentifier(c)).join(', ')}) VALUES ${tuples.join(', ')} ` +
+    `RETURNING ${returning.map((c) => qi.quoteIdentifier(c)).join(', ')}`;
+  const result = await db.sequelize.query<Record<string, unknown>>(sql, {
+    type: QueryTypes.SELECT,
+    replacements,
+    ...(transaction ? { transaction } : {}),
+  });
+  // Drivers differ in how they return integers (PostgreSQL BIGINT as text): numbers here.
+  return result.map(
+    (row) => Object.fromEntries(returning.map((c) => [c, Number(row[c])])) as unknown as R,
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import { UniqueConstraintError } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertRow, updateRowById } from '../../src/db/raw-write.js';
+import { insertRow, insertRows, updateRowById } from '../../src/db/raw-write.js';
 import { testDatabaseKinds } from '../helpers/databases.js';
 import { createExperiment, createUser } from '../helpers/factories.js';
 import { createTestContext, type TestContext } from '../helpers/test-app.js';
@@ -91,5 +91,66 @@ describe.each(testDatabaseKinds())('raw row writes ($name)', (kind) => {
     await expect(insertRow(ctx.db, 'responses', withBatch)).rejects.toBeInstanceOf(
       UniqueConstraintError,
     );
+  });
+
+  it('when several rows are inserted in one statement, then each comes back with its id and reads like a model-written row', async () => {
+    const at = new Date('2026-05-06T07:08:09.123Z');
+    const rows = [1, 2, 3].map((i) => ({
+      experiment_id: experimentId,
+      content: `row ${i}: 'quoted' -- ;`,
+      parameters: { temperature: i / 10 },
+      iteration: 100 + i,
+      cached: i === 2,
+      status: 'completed',
+      created_at: at,
+      updated_at: at,
+    }));
+    const inserted = await insertRows<{ id: number; iteration: number }>(
+      ctx.db,
+      'responses',
+      rows,
+      ['id', 'iteration'],
+    );
+    expect(inserted.map((r) => r.iteration).sort()).toEqual([101, 102, 103]);
+    for (const { id, iteration } of inserted) {
+      const row = (await ctx.db.models.Response.findByPk(id))!.get({ plain: true }) as any;
+      expect(row.iteration).toBe(iteration);
+      expect(row.content).toBe(`row ${iteration - 100}: 'quoted' -- ;`);
+      expect(row.parameters).toEqual({ temperature: (iteration - 100) / 10 });
+      expect(Boolean(row.cached)).toBe(iteration === 102);
+      expect(new Date(row.created_at).toISOString()).toBe(at.toISOString());
+    }
+    expect(await insertRows(ctx.db, 'responses', [], ['id'])).toEqual([]);
+  });
+
+  it('when one row of a multi-row insert breaks a unique index, then the statement raises UniqueConstraintError and writes none of them', async () => {
+    const userId = (await ctx.db.models.Experiment.findByPk(experimentId))!.get('user_id');
+    const batch = await ctx.db.models.BatchExperiment.create({
+      user_id: userId,
+      experiment_id: experimentId,
+      name: 'multi',
+      prompt: 'p',
+      model: 'mock-balanced',
+      parameter_ranges: {},
+      total_combinations: 3,
+      iterations_per_combination: 1,
+    } as any);
+    const cell = (combination_id: number) => ({
+      experiment_id: experimentId,
+      batch_experiment_id: batch.get('id'),
+      combination_id,
+      iteration: 1,
+      content: '',
+      status: 'completed',
+      created_at: new Date(),
+      updated_at: new Date(),
+    });
+    await insertRow(ctx.db, 'responses', cell(2));
+    await expect(
+      insertRows(ctx.db, 'responses', [cell(1), cell(2), cell(3)], ['id']),
+    ).rejects.toBeInstanceOf(UniqueConstraintError);
+    expect(
+      await ctx.db.models.Response.count({ where: { batch_experiment_id: batch.get('id') } }),
+    ).toBe(1);
   });
 });

@@ -7,16 +7,16 @@ import { UnrecoverableJobError } from '../../jobs/job-errors.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
 import { jobIdPrefix, type GenerateCellPayload, type JobPriority } from '../../jobs/queues.js';
 import type { Logger } from '../../lib/logger.js';
-import { round, toIso } from '../../lib/numbers.js';
+import { round } from '../../lib/numbers.js';
 import type { ProviderRegistry } from '../../llm/registry.js';
 import { ProviderError } from '../../llm/types.js';
-import { noopNotifier, parseTargets, type BatchNotifier } from '../../notifications/notifier.js';
+import { noopNotifier, type BatchNotifier } from '../../notifications/notifier.js';
 import type { EventBus } from '../../realtime/event-bus.js';
 import { BATCH_EVENTS, batchEvent } from '../../realtime/events.js';
 import type { ExperimentsRepository } from '../experiments/experiments.repository.js';
 import type { Parameters } from '../experiments/parameters.schema.js';
+import type { QualityReport } from '../../quality/types.js';
 import type { ScoringService } from '../metrics/scoring.service.js';
-import type { ResponsesRepository } from '../responses/responses.repository.js';
 import type {
   BatchExperimentsRepository,
   BatchRow,
@@ -24,6 +24,8 @@ import type {
 } from './batch-experiments.repository.js';
 import { computeCounts, type BatchCounts } from './batch-progress.js';
 import { batchInsights, resultsSummary, summarizeCombinations } from './batch-stats.js';
+import { sendBatchFinished } from './batch-notifications.js';
+import type { CellStore } from './cell-store.js';
 import { combinationParameters, ranges } from './batch-plan.js';
 import { cellSettings, sweptParameters } from './parameter-grid.js';
 
@@ -55,7 +57,7 @@ export class BatchRunner {
   constructor(
     private readonly batches: BatchExperimentsRepository,
     private readonly experiments: ExperimentsRepository,
-    private readonly responses: ResponsesRepository,
+    private readonly cells: CellStore,
     private readonly registry: ProviderRegistry,
     private readonly scoring: ScoringService,
     private readonly events: EventBus,
@@ -70,43 +72,8 @@ export class BatchRunner {
    * are logged. A process that exits meanwhile drops the notification (at most once).
    */
   announceFinished(batchId: number): void {
-    void this.sendFinished(batchId).catch((err: unknown) =>
+    void sendBatchFinished(this.batches, this.notifier, batchId).catch((err: unknown) =>
       this.logger.error({ err, batch_id: batchId }, 'batch notification failed'),
-    );
-  }
-
-  private async sendFinished(batchId: number): Promise<void> {
-    const row = await this.batches.findForJob(batchId);
-    const targets = parseTargets(row?.notify);
-    if (!row || !targets) return;
-    const cellCounts = await this.batches.cellCounts(batchId);
-    const counts = computeCounts(
-      row.combinations?.length ?? 0,
-      row.iterations_per_combination,
-      cellCounts,
-    );
-    let summary = (row.results_summary as Record<string, unknown> | null) ?? null;
-    let insights = (row.insights as string[] | null) ?? null;
-    if (summary === null || insights === null) {
-      // Stopped batches keep no stored summary: the statistics of the cells done.
-      const cells = await this.batches.cells(batchId);
-      const summaries = summarizeCombinations(cells, combinationParameters(row));
-      summary = cells.length ? { ...resultsSummary(cells, summaries) } : null;
-      insights = cells.length ? batchInsights(cells, summaries) : [];
-    }
-    await this.notifier.batchFinished(
-      {
-        batch_id: batchId,
-        name: (row.name as string | null) ?? null,
-        status: row.status,
-        total_cells: counts.total_cells,
-        completed_cells: counts.completed_cells,
-        failed_cells: counts.failed_cells,
-        results_summary: summary,
-        insights,
-        finished_at: toIso(row.completed_at) ?? new Date().toISOString(),
-      },
-      targets,
     );
   }
 
@@ -192,9 +159,9 @@ export class BatchRunner {
   }
 
   /**
-   * One cell: generate, then store the outcome and its scores. Nothing is written before the
-   * provider answers, so a first run costs two inserts (response, metrics); `storeCell` keeps
-   * a cell to one row whatever runs twice (a stalled job, a retry, retry_failed).
+   * One cell: generate, score, then store the outcome with its scores. Nothing is written
+   * before then, and cells finishing together share their statements (`CellStore`), which
+   * keeps a cell to one row whatever runs twice (a stalled job, a retry, retry_failed).
    */
   async runCell(payload: GenerateCellPayload, signal?: AbortSignal): Promise<void> {
     const status = await this.status(payload.batchId);
@@ -270,7 +237,7 @@ export class BatchRunner {
       // A provider failure (after the provider layer's retries) is an error on this cell.
       const message = err instanceof ProviderError ? err.message : 'Generation failed unexpectedly';
       if (!(err instanceof ProviderError)) this.logger.error({ err }, 'batch cell failed');
-      await this.batches.storeCell({
+      await this.cells.store({
         ...cell,
         content: '',
         status: 'failed',
@@ -287,11 +254,11 @@ export class BatchRunner {
       await this.afterCell(batch, payload.combinationId);
       return;
     }
-    const responseId = await this.batches.storeCell({
+    const completed = {
       ...cell,
       content: result.content,
       model: result.model,
-      status: 'completed',
+      status: 'completed' as const,
       error_message: null,
       response_time: round(result.latencyMs / 1000, 3) ?? 0,
       cost: this.registry.catalog.cost(resolved.providerId, resolved.model, result.tokenUsage),
@@ -305,27 +272,32 @@ export class BatchRunner {
         token_usage_source: result.tokenUsage.source,
         ...promptMetadata,
       },
-    });
-    if (responseId === undefined) {
-      // Another run of this job completed the cell, and may have died before its bookkeeping
-      // (a SIGKILLed worker): counting again is idempotent and finishes the batch if due.
-      await this.afterCell(batch, payload.combinationId);
-      return;
-    }
+    };
+    let report: QualityReport | undefined;
+    let scoringError: string | undefined;
     try {
-      await this.scoring.scoreAndStore(responseId, {
+      report = await this.scoring.score({
         content: result.content,
         prompt,
         finishReason: result.finishReason,
       });
     } catch (err) {
       // A judge failure must show as an error on the cell, never as a low score.
-      const message = err instanceof Error ? err.message : String(err);
-      await this.responses.fail(responseId, `Quality scoring failed: ${message}`, {
-        ...promptMetadata,
-        stage: 'scoring',
-      });
+      scoringError = err instanceof Error ? err.message : String(err);
     }
+    // Undefined when another run of this job completed the cell; it may have died before its
+    // bookkeeping (a SIGKILLed worker), so the counting below runs either way (idempotent).
+    await this.cells.store(
+      report
+        ? completed
+        : {
+            ...completed,
+            status: 'failed',
+            error_message: `Quality scoring failed: ${scoringError}`,
+            metadata: { ...completed.metadata, stage: 'scoring' },
+          },
+      report,
+    );
     await this.afterCell(batch, payload.combinationId);
   }
 
@@ -336,7 +308,7 @@ export class BatchRunner {
     const combination = batch.combinations?.[payload.combinationId - 1];
     if (!combination) return;
     const { parameters, promptIndex } = cellSettings(combination);
-    await this.batches.storeCell({
+    await this.cells.store({
       batch_experiment_id: batch.id,
       experiment_id: batch.experiment_id,
       combination_id: payload.combinationId,
@@ -376,7 +348,7 @@ export class BatchRunner {
     const iterations = batch.iterations_per_combination;
     const totalCells = (batch.combinations?.length ?? 0) * iterations;
     // Two indexed counts per cell; the full per-combination counts only when something is due.
-    const finished = await this.batches.finishedCounts(batchId, combinationId);
+    const finished = await this.cells.finishedCounts(batchId, combinationId);
     const combinationDone = finished.combination === iterations;
     const batchDone = finished.batch >= totalCells;
     const progressDue = Date.now() - (this.lastProgress.get(batchId) ?? 0) >= PROGRESS_THROTTLE_MS;
@@ -431,7 +403,7 @@ export class BatchRunner {
   private async announceLate(payload: GenerateCellPayload): Promise<void> {
     const batch = (await this.plan(payload.batchId))?.batch;
     if (!batch?.combinations?.[payload.combinationId - 1]) return;
-    const finished = await this.batches.finishedCounts(batch.id, payload.combinationId);
+    const finished = await this.cells.finishedCounts(batch.id, payload.combinationId);
     if (finished.combination < batch.iterations_per_combination) return;
     await this.announceCombination(
       batch,

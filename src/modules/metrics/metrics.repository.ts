@@ -7,6 +7,23 @@ import { DIMENSION_COLUMNS, DIMENSIONS, type QualityReport } from '../../quality
 
 export type MetricsRow = Record<string, unknown> & { response_id: number; created_at: Date };
 
+/** A report as quality_metrics column values (without response_id). */
+export function metricsValues(report: QualityReport): Record<string, unknown> {
+  const values: Record<string, unknown> = {
+    overall_quality: report.overall_quality,
+    detailed_analysis: report.dimensions,
+    calculation_method: report.method,
+    processing_time: Math.round(report.processingMs) / 1000,
+    metadata: report.metadata ?? null,
+    // created_at is when these scores were calculated, so a recalculation moves it.
+    created_at: new Date(),
+  };
+  for (const dimension of DIMENSIONS) {
+    values[DIMENSION_COLUMNS[dimension]] = report.dimensions[dimension]?.score ?? null;
+  }
+  return values;
+}
+
 /** quality_metrics rows: one per response, replaced when recalculated. */
 export class MetricsRepository {
   constructor(private readonly db: Database) {}
@@ -23,18 +40,7 @@ export class MetricsRepository {
    * not score are stored as NULL.
    */
   async replace(responseId: number, report: QualityReport): Promise<MetricsRow> {
-    const values: Record<string, unknown> = {
-      overall_quality: report.overall_quality,
-      detailed_analysis: report.dimensions,
-      calculation_method: report.method,
-      processing_time: Math.round(report.processingMs) / 1000,
-      metadata: report.metadata ?? null,
-      // created_at is when these scores were calculated, so a recalculation moves it.
-      created_at: new Date(),
-    };
-    for (const dimension of DIMENSIONS) {
-      values[DIMENSION_COLUMNS[dimension]] = report.dimensions[dimension]?.score ?? null;
-    }
+    const values = metricsValues(report);
     const { QualityMetric } = this.db.models;
     // Insert first: scoring a new response (the hot path of every sweep) is one raw statement.
     try {
