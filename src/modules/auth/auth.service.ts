@@ -120,8 +120,16 @@ export class AuthService implements Authenticator {
     await this.users.update(auth.userId, { password_hash: await hashPassword(input.new_password) });
   }
 
-  verifyToken(token: string): ReturnType<Authenticator['verifyToken']> {
-    return this.tokens.verify(token);
+  /**
+   * A valid signature is not enough: the account must still exist (a token outlives a user
+   * removed from the database), and its role is the stored one, not the one signed earlier.
+   */
+  async verifyToken(token: string): ReturnType<Authenticator['verifyToken']> {
+    const verified = await this.tokens.verify(token);
+    if ('rejected' in verified) return verified;
+    const user = await this.users.findById(verified.userId);
+    if (!user) return { rejected: 'Invalid token: the account no longer exists' };
+    return { ...verified, role: user.role };
   }
 
   async verifyApiKey(key: string): ReturnType<Authenticator['verifyApiKey']> {
