@@ -9,10 +9,12 @@ import { identifyCaller } from './http/authenticate.js';
 import { defineRoute, mountRoutes, type RouteDefinition } from './http/define-route.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import './http/express-augment.js';
+import { httpMetrics, metricsEndpoint } from './http/metrics.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { createAppLimiters } from './http/rate-limit.js';
 import { rejectNul } from './http/reject-nul.js';
 import { requestId } from './http/request-id.js';
+import { securityLog } from './http/security-log.js';
 import { staticWeb } from './http/static-web.js';
 import type { Logger } from './lib/logger.js';
 import { buildServices, type Services } from './services.js';
@@ -84,6 +86,9 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.use(requestId);
+  // Request timings and security events are read from the finished response.
+  app.use(httpMetrics(services.telemetry));
+  app.use(securityLog(logger.child({ component: 'security' }), services.telemetry));
   app.use(
     pinoHttp({
       logger,
@@ -132,6 +137,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '1mb' }));
   app.use(rejectNul);
   app.use(tracker.middleware);
+  // Prometheus scrapes: own credentials (METRICS_TOKEN or an admin's), outside /api's limits.
+  app.get('/metrics', metricsEndpoint(services.telemetry, services.auth, config.metricsToken));
   app.use(identifyCaller(services.auth));
   if (limiters.general) app.use('/api', limiters.general);
 

@@ -6,6 +6,7 @@ import { createJobQueue } from './jobs/create-job-queue.js';
 import type { JobQueue } from './jobs/job-queue.js';
 import type { Logger } from './lib/logger.js';
 import { MemoryCache, RedisCache } from './lib/cache.js';
+import { AppMetrics } from './lib/metrics.js';
 import { createRedisClient } from './lib/redis.js';
 import { ProviderRegistry, type ProviderId } from './llm/registry.js';
 import {
@@ -75,6 +76,8 @@ export interface Services {
   analytics: AnalyticsService;
   /** File exports (JSON, CSV, XLSX, zip), streamed page by page. */
   exports: ExportsService;
+  /** Prometheus metrics of this process (GET /metrics), in a registry of its own. */
+  telemetry: AppMetrics;
   /** The audit trail of data changes (written after audited routes succeed). */
   audit: AuditService;
   /** Runs batch cells; called by the `generate-cell` job handler. */
@@ -130,7 +133,11 @@ export function buildServices(deps: ServiceDeps): Services {
   const users = new UsersRepository(db);
   const experimentsRepo = new ExperimentsRepository(db);
   const responsesRepo = new ResponsesRepository(db);
-  const registry = ProviderRegistry.fromConfig(config, deps.providers);
+  const metrics = new AppMetrics();
+  // Every provider answer (generation, batch cells, judge) counts its tokens and cost once.
+  const registry = ProviderRegistry.fromConfig(config, deps.providers, (provider, catalog) =>
+    metrics.meterProvider(provider, (id, model, usage) => catalog.cost(id, model, usage)),
+  );
   const cache: ResponseCache = redis
     ? new RedisResponseCache(redis, config.llm.responseCacheTtlSeconds, (err) =>
         logger.warn({ err }, 'response cache unavailable'),
@@ -151,15 +158,19 @@ export function buildServices(deps: ServiceDeps): Services {
     logger,
     config.quality.autoScore,
   );
-  const jobs = createJobQueue({
-    redisUrl: config.redisUrl,
-    prefix: config.jobs.prefix,
-    logger: logger.child({ component: 'jobs' }),
-    bullmq: {
-      lockDurationMs: config.jobs.lockMs,
-      stalledIntervalMs: config.jobs.stalledIntervalMs,
-    },
-  });
+  // Job runs are timed by queue; the queue's depth is read at each scrape.
+  const jobs = metrics.timeJobs(
+    createJobQueue({
+      redisUrl: config.redisUrl,
+      prefix: config.jobs.prefix,
+      logger: logger.child({ component: 'jobs' }),
+      bullmq: {
+        lockDurationMs: config.jobs.lockMs,
+        stalledIntervalMs: config.jobs.stalledIntervalMs,
+      },
+    }),
+  );
+  metrics.watchQueue(jobs);
   const notifyLogger = logger.child({ component: 'notifications' });
   const n = config.notifications;
   const email = n.smtp ? new EmailSender(n.smtp.url, n.smtp.from) : undefined;
@@ -243,6 +254,7 @@ export function buildServices(deps: ServiceDeps): Services {
       new DashboardRepository(db),
       analyticsCache,
     ),
+    telemetry: metrics,
     audit: new AuditService(new AuditRepository(db), logger.child({ component: 'audit' })),
     exports: new ExportsService(new ExportsRepository(db), batches, batchesRepo),
     batchRunner,

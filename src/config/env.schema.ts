@@ -181,6 +181,10 @@ export const EnvSchema = z.object({
   GENERATION_RATE_LIMIT_WINDOW_MS: positiveInt('milliseconds as a positive whole number').default(
     60_000,
   ),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, 'expected at least 16 characters (a random secret for the Prometheus scraper)')
+    .optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

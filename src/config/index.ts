@@ -108,6 +108,8 @@ export interface Config {
   };
   /** Lifetime of cached analytics results (ANALYTICS_CACHE_TTL_SECONDS, default 60). */
   analytics: { cacheTtlSeconds: number };
+  /** Bearer token that may read GET /metrics besides admins (METRICS_TOKEN); unset: admins only. */
+  metricsToken?: string;
 }
 
 /** Keeps only the keys whose value is set, so optional fields stay absent rather than undefined. */
@@ -267,6 +269,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       responseCacheTtlSeconds: e.RESPONSE_CACHE_TTL_SECONDS,
     },
     analytics: { cacheTtlSeconds: e.ANALYTICS_CACHE_TTL_SECONDS },
+    ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
   };
 }
 

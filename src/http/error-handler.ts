@@ -146,6 +146,8 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
     return;
   }
   const appError = toAppError(err);
+  // For the metrics (http_errors_total) and security-event listeners, which run on finish.
+  res.locals.errorCode = appError.code;
   // pino-http logs the response; attaching the cause puts the stack in that line for 5xx.
   if (appError.status >= 500) res.err = (appError.cause as Error | undefined) ?? appError;
   if ('retryAfterSeconds' in appError && typeof appError.retryAfterSeconds === 'number') {

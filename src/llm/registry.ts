@@ -35,9 +35,11 @@ export class ProviderRegistry {
     readonly defaults: { provider: ProviderId; model: string },
   ) {}
 
+  /** `wrap` decorates each provider outside its resilience wrapper (e.g. usage metering). */
   static fromConfig(
     config: Config,
     overrides: Partial<Record<ProviderId, LlmProvider>> = {},
+    wrap: (provider: LlmProvider, catalog: ModelCatalog) => LlmProvider = (p) => p,
   ): ProviderRegistry {
     const llm = config.llm;
     const catalog = ModelCatalog.load(llm.pricingFile);
@@ -54,14 +56,12 @@ export class ProviderRegistry {
     };
     const providers = new Map<ProviderId, LlmProvider>();
     for (const id of PROVIDER_IDS) {
-      providers.set(
-        id,
-        withResilience(raw[id], {
-          timeoutMs: llm.timeoutMs,
-          maxRetries: llm.maxRetries,
-          concurrency: llm.concurrency,
-        }),
-      );
+      const resilient = withResilience(raw[id], {
+        timeoutMs: llm.timeoutMs,
+        maxRetries: llm.maxRetries,
+        concurrency: llm.concurrency,
+      });
+      providers.set(id, wrap(resilient, catalog));
     }
     return new ProviderRegistry(providers, catalog, {
       provider: llm.defaultProvider,
