@@ -92,7 +92,9 @@ describe('API documentation (on sqlite)', () => {
       expect(methodsOf('/api/auth/register')).toEqual(['post']);
       expect(methodsOf('/api/auth/login')).toEqual(['post']);
       expect(methodsOf('/api/auth/me')).toEqual(['get']);
-      expect(methodsOf('/api/auth/api-key')).toEqual(['post']);
+      expect(methodsOf('/api/auth/api-key')).toEqual(['post', 'delete']);
+      expect(methodsOf('/api/auth/password')).toEqual(['put']);
+      expect(methodsOf('/api/admin/audit')).toEqual(['get']);
       expect(methodsOf('/api/health')).toEqual(['get']);
       expect(methodsOf('/api/docs')).toEqual(['get']);
       expect(methodsOf('/api/openapi.json')).toEqual(['get']);
