@@ -108,12 +108,22 @@ describe.each(testDatabaseKinds())('security logging on $name', (kind) => {
       .expect(401);
     const key = (await api().post('/api/auth/api-key').set(auth)).body.data.api_key as string;
     await api().get('/api/auth/me').set('X-API-Key', key).expect(200);
-    await api().delete('/api/auth/api-key').set(auth).expect(200);
-    await api().get('/api/auth/me').set('X-API-Key', key).expect(401);
+    const revoked = await api().delete('/api/auth/api-key').set(auth).expect(200);
+    const withRevokedKey = await api().get('/api/auth/me').set('X-API-Key', key);
+    const revokedAgain = await api().delete('/api/auth/api-key').set(auth).expect(200);
     await api()
       .put('/api/auth/password')
       .set(auth)
       .send({ current_password: PASSWORD, new_password: NEW_PASSWORD })
+      .expect(200);
+    // The old password stops working at once, the new one works.
+    await api()
+      .post('/api/auth/login')
+      .send({ email: 'secretive@example.com', password: PASSWORD })
+      .expect(401);
+    await api()
+      .post('/api/auth/login')
+      .send({ username: 'secretive', password: NEW_PASSWORD })
       .expect(200);
     const experiment = await api()
       .post('/api/experiments')
@@ -139,6 +149,10 @@ describe.each(testDatabaseKinds())('security logging on $name', (kind) => {
 
     expect(register.status).toBe(201);
     expect(login.status).toBe(200);
+    expect(revoked.body.data).toEqual({ revoked: true });
+    expect(withRevokedKey.status).toBe(401);
+    expect(withRevokedKey.body.error.code).toBe('UNAUTHORIZED');
+    expect(revokedAgain.body.data).toEqual({ revoked: false });
     expect(fake.requestsTo(OPENAI_CHAT)[0]!.headers.authorization).toBe(`Bearer ${PROVIDER_KEY}`);
     const logged = ctx.raw.join('');
     expect(logged.length).toBeGreaterThan(1000);
