@@ -200,34 +200,79 @@ describe.skipIf(Boolean(skipReason))('web dashboard in Chromium', () => {
     expect(rows).toHaveLength(1 + 4);
   });
 
+  it('when a sweep reaches its budget, then it shows as paused with the reason and Stop ends it', async () => {
+    await page.getByRole('link', { name: 'Sweeps' }).click();
+    await page.getByRole('link', { name: 'New sweep' }).first().click();
+    await page.getByLabel('Name').fill('Over budget');
+    await page.getByLabel('Prompt').fill('List three uses of a paperclip.');
+    await page.locator('input[name="temperature-values"]').fill('0.1, 0.3, 0.5, 0.7, 0.9');
+    await page.getByLabel('Iterations per combination').fill('4');
+    await page.getByLabel(/Budget in USD/).fill('0.000001');
+    await page.getByRole('button', { name: /Start sweep \(40 calls\)/ }).click();
+
+    await page.waitForURL(/\/batches\/\d+$/);
+    await page.getByTestId('batch-status').getByText('paused').waitFor({ timeout: 30_000 });
+    await page.locator('.notice').first().waitFor();
+    await page.getByRole('button', { name: 'Resume' }).waitFor();
+    await shot('10-sweep-paused');
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByTestId('batch-status').getByText('stopped').waitFor();
+    expect(await page.getByRole('button', { name: 'Resume' }).count()).toBe(0);
+  });
+
+  it('when the user imports a CSV dataset and runs it, then a sweep over its prompts is created and finishes', async () => {
+    await page.getByRole('link', { name: 'Datasets' }).click();
+    await page.locator('.dataset-card').first().waitFor();
+    const importCard = page.locator('section.card', { hasText: 'Import CSV or JSON Lines' });
+    await importCard.getByLabel('File').setInputFiles({
+      name: 'prompts.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'text,tags,difficulty\n"Explain photosynthesis to a child",biology,easy\n"Summarise the causes of World War I",history,medium\n"Write a haiku about autumn",poetry,easy\n',
+      ),
+    });
+    await importCard.getByLabel('Name').fill('Imported prompts');
+    await importCard.getByRole('button', { name: 'Import' }).click();
+
+    await page.getByRole('heading', { name: 'Imported prompts' }).waitFor();
+    await expect.poll(() => page.locator('.prompt-list li').count()).toBe(3);
+    await page.getByLabel('Prompts to run (first N)').fill('2');
+    await page.getByRole('button', { name: 'Run as a sweep' }).click();
+
+    await page.waitForURL(/\/batches\/\d+$/);
+    await page.getByTestId('batch-status').getByText('completed').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('batch-progress').textContent()).toBe('100%');
+    await shot('11-dataset-run');
+  });
+
   it('when the user visits the remaining pages, then each renders its data without errors', async () => {
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page
       .locator('.recharts-line-dot, .recharts-line-dots')
       .first()
       .waitFor({ state: 'attached' });
-    await shot('10-dashboard');
+    await shot('12-dashboard');
     await page.getByRole('link', { name: 'Experiments' }).click();
     await page.getByRole('link', { name: 'Neural nets explained' }).waitFor();
-    await shot('11-experiments');
+    await shot('13-experiments');
     await page.getByRole('link', { name: 'Sweeps' }).click();
     await page.getByRole('link', { name: 'Temperature × top_p' }).waitFor();
-    await shot('12-sweeps');
+    await shot('14-sweeps');
     await page.getByRole('link', { name: 'Analytics' }).click();
     await page.locator('.finding').waitFor();
     await page.getByText('Best overall:').waitFor();
-    await shot('13-analytics');
+    await shot('15-analytics');
     await page.getByRole('link', { name: 'Datasets' }).click();
     await page.locator('.dataset-card').first().waitFor();
-    await shot('14-datasets');
+    await shot('16-datasets');
     await page.locator('.dataset-card').first().click();
     await page.getByRole('heading', { name: 'Prompts', exact: true }).waitFor();
-    await shot('15-dataset-detail');
+    await shot('17-dataset-detail');
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.getByRole('button', { name: 'Create API key' }).click();
     const key = await page.getByLabel('New API key').inputValue();
     expect(key.length).toBeGreaterThan(20);
-    await shot('16-api-keys');
+    await shot('18-api-keys');
 
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('button', { name: 'Menu' }).click();
@@ -236,7 +281,7 @@ describe.skipIf(Boolean(skipReason))('web dashboard in Chromium', () => {
       .locator('.recharts-line-dot, .recharts-line-dots')
       .first()
       .waitFor({ state: 'attached' });
-    await shot('17-dashboard-phone');
+    await shot('19-dashboard-phone');
     await page.setViewportSize({ width: 1366, height: 900 });
 
     // The first sign-up attempt is refused in the browser, so no request error is expected anywhere.

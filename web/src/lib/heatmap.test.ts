@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { heatColor, heatmapMatrix, sweptParameters, type SweepResult } from './heatmap';
+import {
+  heatColor,
+  heatmapMatrix,
+  sweptParameters,
+  withPromptAxis,
+  type SweepResult,
+} from './heatmap';
 
 const result = (id: number, parameters: Record<string, number>, q: number | null): SweepResult => ({
   combination_id: id,
@@ -86,5 +92,29 @@ describe('heatColor', () => {
   it('when values span the scale, then the lowest is red-ish and the highest green-ish', () => {
     expect(heatColor(0, 0, 100)).toBe('hsl(5 62% 45%)');
     expect(heatColor(100, 0, 100)).toBe('hsl(130 62% 45%)');
+  });
+});
+
+describe('withPromptAxis', () => {
+  it('when a sweep runs several prompts, then each result gets its 1-based prompt as an axis', () => {
+    const out = withPromptAxis(
+      [
+        { ...result(1, { temperature: 0.2 }, 60), prompt_index: 0 },
+        { ...result(2, { temperature: 0.2 }, 70), prompt_index: 1 },
+      ],
+      true,
+    );
+
+    expect(out.map((r) => r.parameters)).toEqual([
+      { temperature: 0.2, prompt: 1 },
+      { temperature: 0.2, prompt: 2 },
+    ]);
+    expect(sweptParameters(out)).toEqual(['prompt']);
+  });
+
+  it('when the sweep has one prompt, then the results are unchanged', () => {
+    const input = [{ ...result(1, { temperature: 0.2 }, 60), prompt_index: 0 }];
+
+    expect(withPromptAxis(input, false)).toEqual(input);
   });
 });

@@ -90,3 +90,20 @@ export function heatColor(value: number | null, min: number | null, max: number 
   const hue = Math.round(5 + t * 125);
   return `hsl(${hue} 62% 45%)`;
 }
+
+/**
+ * A multi-prompt sweep's results with the prompt as one more axis (`parameters.prompt`,
+ * 1-based), so quality can be mapped over prompt × parameter. Single-prompt results are
+ * returned as they are.
+ */
+export function withPromptAxis<T extends SweepResult & { prompt_index?: number }>(
+  results: readonly T[],
+  multiPrompt: boolean,
+): T[] {
+  if (!multiPrompt) return [...results];
+  return results.map((r) =>
+    r.prompt_index === undefined
+      ? r
+      : { ...r, parameters: { ...r.parameters, prompt: r.prompt_index + 1 } },
+  );
+}

@@ -8,7 +8,7 @@ import { ExportMenu } from '../components/ExportMenu';
 import { Heatmap } from '../components/Heatmap';
 import { Card, Empty, ErrorBox, Loading, PageHeader, Stat, StatusBadge } from '../components/ui';
 import { fmtCost, fmtDate, fmtNumber, label, qualityBand } from '../lib/format';
-import { sweptParameters, type SweepResult } from '../lib/heatmap';
+import { sweptParameters, withPromptAxis, type SweepResult } from '../lib/heatmap';
 import { sortResults, type ResultSort } from '../lib/results-table';
 
 export interface BatchResult extends SweepResult {
@@ -110,7 +110,11 @@ export function BatchDetailPage() {
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['batch', id] }),
   });
 
-  const list = results.data?.results ?? [];
+  const multiPrompt = Boolean(b?.prompts && b.prompts.length > 1);
+  const list = useMemo(
+    () => withPromptAxis(results.data?.results ?? [], multiPrompt),
+    [results.data, multiPrompt],
+  );
   const swept = useMemo(() => {
     const s = sweptParameters(list);
     return s.length ? s : Object.keys(b?.parameter_ranges ?? {});
@@ -207,7 +211,10 @@ export function BatchDetailPage() {
         />
       </div>
       <p className="muted">
-        Prompt: {b.prompt} · model <code>{b.model}</code>
+        {b.prompts && b.prompts.length > 1
+          ? `${b.prompts.length} prompts`
+          : `Prompt: ${b.prompt ?? ''}`}{' '}
+        · model <code>{b.model}</code>
         {b.experiment_id ? (
           <>
             {' '}
@@ -266,6 +273,11 @@ export function BatchDetailPage() {
         <ErrorBox error={results.error} />
         {list.length === 0 && !results.isLoading ? (
           <Empty title="No finished combinations yet" />
+        ) : swept.length < 2 ? (
+          <Empty title="The heatmap needs two varying parameters">
+            This sweep varies {swept.length ? label(swept[0]!) : 'no parameter'}; the table below
+            lists every combination.
+          </Empty>
         ) : (
           <Heatmap results={list} x={x} y={y} />
         )}
@@ -293,7 +305,15 @@ export function BatchDetailPage() {
                   <tr key={r.combination_id}>
                     <td className="num">{r.combination_id}</td>
                     {swept.map((p) => (
-                      <td key={p} className="num">
+                      <td
+                        key={p}
+                        className="num"
+                        title={
+                          p === 'prompt' && r.prompt_index !== undefined
+                            ? (b.prompts?.[r.prompt_index] ?? undefined)
+                            : undefined
+                        }
+                      >
                         {r.parameters[p] ?? '—'}
                       </td>
                     ))}
