@@ -8,6 +8,7 @@ import {
   UniqueConstraintError,
   ValidationError as SequelizeValidationError,
 } from 'sequelize';
+import { isConnectionLost } from '../db/connection-lost.js';
 import { AppError, NotFoundError, type ErrorDetails } from '../lib/errors.js';
 import { toValidationError } from '../lib/zod-errors.js';
 
@@ -79,7 +80,7 @@ function fromSequelize(err: SequelizeBaseError): AppError {
       expected: first?.message ?? null,
     });
   }
-  const busy = /SQLITE_BUSY|database is locked/i.test(err.message);
+  const busy = /SQLITE_BUSY|database is locked/i.test(err.message) || isConnectionLost(err);
   if (err instanceof ConnectionError || err instanceof TimeoutError || busy) {
     return new AppError(
       'DATABASE_ERROR',

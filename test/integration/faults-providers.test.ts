@@ -191,7 +191,7 @@ describe.each(testDatabaseKinds())('provider faults on $name', (kind) => {
           model: protocol.model,
           provider: protocol.name,
           parameter_ranges: { temperature: { values: [0.5] } },
-          iterations: 1,
+          iterations_per_combination: 1,
         });
 
         const done = await waitForBatch(ctx, user, batch.id);

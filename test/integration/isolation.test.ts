@@ -62,7 +62,7 @@ describe.each(testDatabaseKinds())('isolation between users on $name', (kind) =>
       name: `Sweep ${MARKER}`,
       prompt: `Sweep ${MARKER}`,
       parameter_ranges: { temperature: { values: [0.1, 0.9] } },
-      iterations: 1,
+      iterations_per_combination: 1,
     });
     A.batch = batch.id;
     await waitForBatch(ctx, a, batch.id);

@@ -36,7 +36,7 @@ export async function arrangeFixtures(ctx: TestContext): Promise<FuzzFixtures> {
   ];
   const batch = await createBatch(ctx, user, {
     parameter_ranges: { temperature: { values: [0.2, 0.8] } },
-    iterations: 1,
+    iterations_per_combination: 1,
   });
   const dataset = await createDataset(ctx, user);
   const added = await request(ctx.app)
