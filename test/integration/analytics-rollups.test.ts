@@ -123,6 +123,14 @@ describe.each(testDatabaseKinds())('analytics rollups on $name', (kind) => {
       .map((r) => Number(r.experiment_id))
       .sort((a, b) => a - b);
 
+  const dirtyDays = async () =>
+    (
+      (await ctx.db.sequelize.query('SELECT user_id, day FROM analytics_dirty_user_days', {
+        plain: false,
+        raw: true,
+      })) as [{ user_id: number; day: string }[], unknown]
+    )[0].map((r) => `${r.user_id}:${r.day}`);
+
   /** Every query, for owner, other user and admin: rollup answers equal the raw ones. */
   async function expectRollupsEqualRaw(): Promise<void> {
     for (const user of [owner, other, admin]) {
@@ -244,11 +252,14 @@ describe.each(testDatabaseKinds())('analytics rollups on $name', (kind) => {
 
     // Deleting an experiment through the API removes its rollups with it.
     await request(ctx.app).delete(`/api/experiments/${tagged.id}`).set(owner.headers).expect(200);
+    // Its per-user parameter sums are recomputed without it, day by day.
+    expect((await dirtyDays()).length).toBeGreaterThan(0);
     const [left] = (await ctx.db.sequelize.query(
       `SELECT COUNT(*) AS n FROM analytics_rollups WHERE experiment_id = ${Number(tagged.id)}`,
     )) as [{ n: unknown }[], unknown];
     expect(Number(left[0]!.n)).toBe(0);
     await expectRollupsEqualRaw();
+    expect(await dirtyDays()).toEqual([]);
   });
 
   async function waitForRescore(experimentId: number): Promise<void> {
@@ -298,11 +309,13 @@ describe.each(testDatabaseKinds())('analytics rollups on $name', (kind) => {
     await seed(owner, ['tagged']);
     await ctx.db.sequelize.query('DELETE FROM analytics_rollups');
     await ctx.db.sequelize.query('DELETE FROM analytics_parameter_rollups');
+    await ctx.db.sequelize.query('DELETE FROM analytics_parameter_user_rollups');
     const rollups = new AnalyticsRepository(ctx.db).rollups;
     await rollups.markAll();
     expect((await dirty()).length).toBeGreaterThan(0);
     await expectRollupsEqualRaw();
     expect(await dirty()).toEqual([]);
+    expect(await dirtyDays()).toEqual([]);
     // An explicit rebuild of clean experiments changes nothing.
     await rollups.rebuild(await rollups.dirtyExperiments(SYSTEM_SCOPE));
     await expectRollupsEqualRaw();

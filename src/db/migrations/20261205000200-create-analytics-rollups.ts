@@ -7,6 +7,13 @@ import { DataTypes, type QueryInterface } from 'sequelize';
  *   count and Σ of response_time, and per quality metric its count, Σ and Σ².
  * - analytics_parameter_rollups: per (experiment, day, model, tuned parameter, rounded value)
  *   over the scored responses, per metric n, Σx, Σx², Σy, Σy², Σxy.
+ * - analytics_parameter_user_rollups: the same sums per (user, day, model, parameter, value),
+ *   added up over the user's experiments: what parameter analysis and the dashboard read when
+ *   no tag filter needs the experiments (a user's parameter sums for a month are tens of
+ *   thousands of rows per experiment, a few thousand per user).
+ * - analytics_dirty_user_days: (user, day) slices of the user rollups to recompute; written by
+ *   experiment rebuilds and by a trigger on experiment deletion (whose per-experiment rollups
+ *   simply cascade away).
  * - analytics_dirty_experiments: experiments whose rollups may be stale. Database triggers on
  *   responses and quality_metrics add the experiment on every insert, update and delete, in
  *   the writer's own transaction, so every write path (API, workers, other processes, raw SQL)
@@ -53,6 +60,7 @@ const key = {
 };
 
 const DIRTY = 'analytics_dirty_experiments';
+const DIRTY_DAYS = 'analytics_dirty_user_days';
 
 /** Trigger name → (table, event). */
 const TRIGGERS = [
@@ -104,6 +112,31 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
     name: 'analytics_parameter_rollups_parameter_day',
   });
 
+  await qi.createTable('analytics_parameter_user_rollups', {
+    id,
+    user_id: { ...experiment, references: { model: 'users', key: 'id' } },
+    day: key.day,
+    model: key.model,
+    parameter: { type: DataTypes.STRING(32), allowNull: false },
+    bucket: { type: DataTypes.DOUBLE, allowNull: false },
+    ...Object.fromEntries(
+      METRICS.flatMap((m) => [
+        [`${m}_n`, count],
+        ...['sx', 'sxx', 'sy', 'syy', 'sxy'].map((s) => [`${m}_${s}`, sum]),
+      ]),
+    ),
+  });
+  await qi.addIndex('analytics_parameter_user_rollups', ['user_id', 'parameter', 'day'], {
+    name: 'analytics_parameter_user_rollups_user_parameter_day',
+  });
+  await qi.addIndex('analytics_parameter_user_rollups', ['parameter', 'day'], {
+    name: 'analytics_parameter_user_rollups_parameter_day',
+  });
+  await qi.createTable(DIRTY_DAYS, {
+    user_id: { type: DataTypes.INTEGER, primaryKey: true, allowNull: false },
+    day: { type: DataTypes.STRING(10), primaryKey: true, allowNull: false },
+  });
+
   // No foreign key: a mark may outlive its experiment (cascaded deletes), rebuilds drop it.
   await qi.createTable(DIRTY, {
     experiment_id: { type: DataTypes.INTEGER, primaryKey: true, allowNull: false },
@@ -117,6 +150,7 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
       : sqliteTriggers()) {
     await qi.sequelize.query(sql);
   }
+  for (const sql of experimentDeleteTrigger(dialect)) await qi.sequelize.query(sql);
   await qi.sequelize.query(`INSERT INTO ${DIRTY} (experiment_id) SELECT id FROM experiments`);
 }
 
@@ -129,12 +163,46 @@ export async function down({ context: qi }: { context: QueryInterface }): Promis
         : `DROP TRIGGER IF EXISTS ${name}`,
     );
   }
+  await qi.sequelize.query(
+    dialect === 'postgres'
+      ? `DROP TRIGGER IF EXISTS ${EXPERIMENT_TRIGGER} ON experiments`
+      : `DROP TRIGGER IF EXISTS ${EXPERIMENT_TRIGGER}`,
+  );
   if (dialect === 'postgres') {
-    for (const fn of PG_FUNCTIONS) await qi.sequelize.query(`DROP FUNCTION IF EXISTS ${fn}()`);
+    for (const fn of [...PG_FUNCTIONS, EXPERIMENT_TRIGGER]) {
+      await qi.sequelize.query(`DROP FUNCTION IF EXISTS ${fn}()`);
+    }
   }
   await qi.dropTable(DIRTY);
+  await qi.dropTable(DIRTY_DAYS);
+  await qi.dropTable('analytics_parameter_user_rollups');
   await qi.dropTable('analytics_parameter_rollups');
   await qi.dropTable('analytics_rollups');
+}
+
+const EXPERIMENT_TRIGGER = 'analytics_dirty_experiment_delete';
+
+/**
+ * Before an experiment is deleted, the (user, day) slices its rollups contributed to are
+ * marked: its own rollups cascade away, the user rollups must be recomputed without it.
+ */
+function experimentDeleteTrigger(dialect: string): string[] {
+  const select = `SELECT DISTINCT OLD.user_id, day FROM analytics_rollups WHERE experiment_id = OLD.id AND OLD.user_id IS NOT NULL`;
+  if (dialect === 'postgres') {
+    return [
+      `CREATE FUNCTION ${EXPERIMENT_TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO ${DIRTY_DAYS} (user_id, day) ${select} ON CONFLICT DO NOTHING;
+        RETURN OLD;
+      END $$`,
+      `CREATE TRIGGER ${EXPERIMENT_TRIGGER} BEFORE DELETE ON experiments
+        FOR EACH ROW EXECUTE FUNCTION ${EXPERIMENT_TRIGGER}()`,
+    ];
+  }
+  const insert = dialect === 'sqlite' ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
+  return [
+    `CREATE TRIGGER ${EXPERIMENT_TRIGGER} BEFORE DELETE ON experiments FOR EACH ROW BEGIN ${insert} INTO ${DIRTY_DAYS} (user_id, day) ${select}; END`,
+  ];
 }
 
 /** The experiment of a changed row, as SQL over `row` (NEW or OLD). */

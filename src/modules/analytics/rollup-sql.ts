@@ -21,7 +21,9 @@ import { firstDayFrom, splitWindow } from './rollup-window.js';
 
 export const ROLLUPS = 'analytics_rollups';
 export const PARAMETER_ROLLUPS = 'analytics_parameter_rollups';
+export const PARAMETER_USER_ROLLUPS = 'analytics_parameter_user_rollups';
 export const DIRTY = 'analytics_dirty_experiments';
+export const DIRTY_DAYS = 'analytics_dirty_user_days';
 
 export const PARAMETER_SUMS = ['n', 'sx', 'sxx', 'sy', 'syy', 'sxy'] as const;
 
@@ -100,6 +102,21 @@ function rollupFilter(db: Database, table: string, filter: AnalyticsFilter) {
     where.push(`(${filter.tags.map((tag) => tagFilterSql(db, tag)).join(' OR ')})`);
   }
   return { from, where, replacements };
+}
+
+/** FROM/WHERE over the per-user parameter rollups `a` for a filter's scope and models. */
+function userRollupFilter(filter: AnalyticsFilter) {
+  const where: string[] = [];
+  const replacements: Record<string, unknown> = {};
+  if (!filter.scope.isAdmin) {
+    where.push('a.user_id = :userId');
+    replacements.userId = filter.scope.userId;
+  }
+  if (filter.models?.length) {
+    where.push('a.model IN (:models)');
+    replacements.models = filter.models;
+  }
+  return { from: `FROM ${PARAMETER_USER_ROLLUPS} a`, where, replacements };
 }
 
 /** Window conditions: rollup days on `a.day`, raw edge intervals on `r.created_at`. */
@@ -182,7 +199,9 @@ export function parameterGrain(
   metrics: readonly MetricColumn[],
 ): Grain {
   const window = windowParts(filter, []);
-  const roll = rollupFilter(db, PARAMETER_ROLLUPS, filter);
+  // Per-user sums serve whatever needs no experiment: scope, models and the window.
+  const perUser = !filter.tags?.length && !filter.experimentIds?.length;
+  const roll = perUser ? userRollupFilter(filter) : rollupFilter(db, PARAMETER_ROLLUPS, filter);
   const replacements: Record<string, unknown> = { ...roll.replacements, ...window.replacements };
   replacements.rollupParameters = [...parameters];
   const values = parameterValueColumns(metrics);

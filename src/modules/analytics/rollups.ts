@@ -8,7 +8,9 @@ import { METRIC_COLUMNS } from './metric-columns.js';
 import {
   bucketSql,
   DIRTY,
+  DIRTY_DAYS,
   PARAMETER_ROLLUPS,
+  PARAMETER_USER_ROLLUPS,
   parameterValueColumns,
   rawParameterSums,
   rawRollupValues,
@@ -76,22 +78,86 @@ export class AnalyticsRollups {
   }
 
   private async refreshNow(scope: OwnerScope): Promise<void> {
-    const ids = await this.dirtyExperiments(scope);
-    await this.rebuild(ids);
-  }
-
-  /** Rebuilds the given experiments' rollups (and drops their marks), chunk by chunk. */
-  async rebuild(ids: number[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      await this.rebuildChunk(ids.slice(i, i + CHUNK));
+    if (!scope.isAdmin) {
+      await this.refreshUser(scope.userId, await this.dirtyExperiments(scope));
+      return;
     }
+    // Marks of experiments deleted since (their rollups went by cascade).
+    await this.db.sequelize.query(
+      `DELETE FROM ${DIRTY} WHERE experiment_id NOT IN (SELECT id FROM experiments)`,
+    );
+    const ids = await this.dirtyExperiments(scope);
+    const days = await selectRows<{ u: number }>(
+      this.db,
+      `SELECT DISTINCT user_id AS u FROM ${DIRTY_DAYS}`,
+      { numbers: ['u'] },
+    );
+    await this.rebuild(
+      ids,
+      days.map((d) => d.u),
+    );
   }
 
-  private rebuildChunk(ids: number[]): Promise<void> {
-    const work = async (transaction: Transaction) => {
+  /**
+   * Rebuilds the given experiments' rollups (and drops their marks), owner by owner, chunk by
+   * chunk, then recomputes the owners' dirty user-rollup days (and those of `alsoUsers`).
+   */
+  async rebuild(ids: number[], alsoUsers: number[] = []): Promise<void> {
+    const owners = new Map<number | null, number[]>(alsoUsers.map((u) => [u, []]));
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const rows = await selectRows<{ id: number; user_id: number | null }>(
+        this.db,
+        'SELECT id, user_id FROM experiments WHERE id IN (:ids)',
+        { replacements: { ids: ids.slice(i, i + CHUNK) }, numbers: ['id', 'user_id'] },
+      );
+      for (const row of rows) {
+        const list = owners.get(row.user_id) ?? [];
+        list.push(row.id);
+        owners.set(row.user_id, list);
+      }
+    }
+    for (const [user, experiments] of owners) await this.refreshUser(user, experiments);
+  }
+
+  private async refreshUser(user: number | null, ids: number[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      await this.rebuildChunk(user, ids.slice(i, i + CHUNK));
+    }
+    if (user !== null) await this.recomputeUserDays(user);
+  }
+
+  private transaction(work: (transaction: Transaction) => Promise<void>): Promise<void> {
+    if (this.db.dialect === 'sqlite') return writeTransaction(this.db, work);
+    return this.db.sequelize.transaction(
+      { isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED },
+      work,
+    );
+  }
+
+  /** Serialises the rebuilds of one user's rollups across processes (a row lock on the user). */
+  private async lockUser(user: number | null, transaction: Transaction): Promise<void> {
+    if (user === null || this.db.dialect === 'sqlite') return;
+    const mode = this.db.dialect === 'postgres' ? 'FOR NO KEY UPDATE' : 'FOR UPDATE';
+    await this.db.sequelize.query(`SELECT id FROM users WHERE id = :user ${mode}`, {
+      transaction,
+      replacements: { user },
+    });
+  }
+
+  private async days(ids: number[], transaction: Transaction): Promise<string[]> {
+    const rows = await this.db.sequelize.query<{ day: string }>(
+      `SELECT DISTINCT day FROM ${ROLLUPS} WHERE experiment_id IN (:ids)`,
+      { transaction, replacements: { ids }, type: QueryTypes.SELECT },
+    );
+    return rows.map((r) => String(r.day));
+  }
+
+  private rebuildChunk(user: number | null, ids: number[]): Promise<void> {
+    return this.transaction(async (transaction) => {
       const q = (sql: string) =>
         this.db.sequelize.query(sql, { transaction, replacements: { ids } });
       const dialect = this.db.dialect;
+      await this.lockUser(user, transaction);
       if (dialect === 'postgres') {
         await q('SELECT id FROM experiments WHERE id IN (:ids) ORDER BY id FOR KEY SHARE');
       } else if (dialect === 'mysql') {
@@ -113,17 +179,48 @@ export class AnalyticsRollups {
           });
         }
       }
+      const before = await this.days(ids, transaction);
       await q(`DELETE FROM ${ROLLUPS} WHERE experiment_id IN (:ids)`);
       await q(`DELETE FROM ${PARAMETER_ROLLUPS} WHERE experiment_id IN (:ids)`);
       await q(this.insertRollupsSql('r.experiment_id IN (:ids)'));
-      for (const p of ROLLUP_PARAMETERS)
+      for (const p of ROLLUP_PARAMETERS) {
         await q(this.insertParameterRollupsSql(p, 'r.experiment_id IN (:ids)'));
-    };
-    if (this.db.dialect === 'sqlite') return writeTransaction(this.db, work);
-    return this.db.sequelize.transaction(
-      { isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED },
-      work,
-    );
+      }
+      if (user === null) return;
+      const days = [...new Set([...before, ...(await this.days(ids, transaction))])];
+      if (days.length === 0) return;
+      const values = days.map((d) => `(${Number(user)}, ${this.db.sequelize.escape(d)})`);
+      const insert =
+        dialect === 'postgres'
+          ? `INSERT INTO ${DIRTY_DAYS} (user_id, day) VALUES ${values.join(', ')} ON CONFLICT DO NOTHING`
+          : `INSERT ${dialect === 'sqlite' ? 'OR IGNORE' : 'IGNORE'} INTO ${DIRTY_DAYS} (user_id, day) VALUES ${values.join(', ')}`;
+      await this.db.sequelize.query(insert, { transaction });
+    });
+  }
+
+  /** Recomputes the user rollups of the user's dirty days from the experiment rollups. */
+  private recomputeUserDays(user: number): Promise<void> {
+    return this.transaction(async (transaction) => {
+      await this.lockUser(user, transaction);
+      const rows = await this.db.sequelize.query<{ day: string }>(
+        `SELECT day FROM ${DIRTY_DAYS} WHERE user_id = :user`,
+        { transaction, replacements: { user }, type: QueryTypes.SELECT },
+      );
+      const days = rows.map((r) => String(r.day));
+      if (days.length === 0) return;
+      const q = (sql: string) =>
+        this.db.sequelize.query(sql, { transaction, replacements: { user, days } });
+      await q(`DELETE FROM ${DIRTY_DAYS} WHERE user_id = :user AND day IN (:days)`);
+      await q(`DELETE FROM ${PARAMETER_USER_ROLLUPS} WHERE user_id = :user AND day IN (:days)`);
+      const values = parameterValueColumns(METRIC_COLUMNS);
+      await q(
+        `INSERT INTO ${PARAMETER_USER_ROLLUPS} (user_id, day, model, parameter, bucket, ${values.join(', ')})
+         SELECT e.user_id, a.day, a.model, a.parameter, a.bucket, ${values.map((c) => `SUM(a.${c})`).join(', ')}
+           FROM ${PARAMETER_ROLLUPS} a JOIN experiments e ON e.id = a.experiment_id
+          WHERE e.user_id = :user AND a.day IN (:days)
+          GROUP BY e.user_id, a.day, a.model, a.parameter, a.bucket`,
+      );
+    });
   }
 
   /** INSERT … SELECT of analytics_rollups rows for the responses matching `where`. */
