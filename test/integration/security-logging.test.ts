@@ -143,9 +143,15 @@ describe.each(testDatabaseKinds())('security logging on $name', (kind) => {
     await api().get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
     await api().get('/api/experiments').set('Authorization', `Bearer ${token}x`).expect(401);
     // The logger the app is built with redacts credentials in anything a module logs.
-    createLogger('info', {
-      write: (line: string) => ctx.raw.push(line),
-    }).warn({ body: { password: PASSWORD, api_key: key }, headers: { 'x-api-key': key } }, 'x');
+    const failure = Object.assign(new Error('provider call failed'), {
+      config: { headers: { Authorization: `Bearer ${PROVIDER_KEY}` }, apiKey: PROVIDER_KEY },
+    });
+    const moduleLogger = createLogger('info', { write: (line: string) => ctx.raw.push(line) });
+    moduleLogger.warn(
+      { body: { password: PASSWORD, api_key: key }, headers: { 'x-api-key': key } },
+      'x',
+    );
+    moduleLogger.error({ err: failure }, 'provider call failed');
 
     expect(register.status).toBe(201);
     expect(login.status).toBe(200);
