@@ -44,11 +44,24 @@ function routingPath(path: string): string {
 
 /** How long the first request waits for a Redis client that is still connecting. */
 const FIRST_CONNECT_WAIT_MS = 2000;
+/** A Redis call slower than this counts as a failure (a partition must not stall requests). */
+const REDIS_CALL_TIMEOUT_MS = 500;
+/** After a failure, requests count in memory without trying Redis for this long (or until it reconnects). */
+const RETRY_REDIS_AFTER_MS = 2000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 /**
  * Counters in Redis (rate-limit-redis), shared by every API process, that degrade to this
  * process's memory while Redis cannot be reached: limits keep applying (per process) instead
- * of failing open or answering 500. One warning per outage, one info line when Redis is back.
+ * of failing open or answering 500. A failed or slow (> 500 ms) call switches to memory for
+ * 2 s or until the client reconnects. One warning per outage, one info line when it is back.
  */
 export class SharedRedisStore implements Store {
   readonly localKeys = false;
@@ -59,6 +72,8 @@ export class SharedRedisStore implements Store {
   /** The Lua scripts' load; retried after a failure. */
   private ready?: Promise<void>;
   private degraded = false;
+  /** While degraded: when to try Redis again (reset when the client reconnects). */
+  private retryAt = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -70,6 +85,9 @@ export class SharedRedisStore implements Store {
       prefix,
       sendCommand: (command: string, ...args: string[]) =>
         redis.call(command, ...args) as Promise<RedisReply>,
+    });
+    redis.on('ready', () => {
+      this.retryAt = 0;
     });
   }
 
@@ -106,10 +124,11 @@ export class SharedRedisStore implements Store {
       this.ready = undefined;
       throw err;
     }
-    return operation();
+    return withTimeout(operation(), REDIS_CALL_TIMEOUT_MS);
   }
 
   private async attempt<T>(shared: () => Promise<T>, local: () => Promise<T> | T): Promise<T> {
+    if (this.degraded && Date.now() < this.retryAt) return local();
     try {
       const result = await this.viaRedis(shared);
       if (this.degraded) {
@@ -118,6 +137,7 @@ export class SharedRedisStore implements Store {
       }
       return result;
     } catch (err) {
+      this.retryAt = Date.now() + RETRY_REDIS_AFTER_MS;
       if (!this.degraded) {
         this.degraded = true;
         this.logger?.warn(
