@@ -76,6 +76,8 @@ describe.each(testDatabaseKinds())('audit trail on $name', (kind) => {
     const datasetDelete = await api().delete(`/api/datasets/${datasetId}`).set(user.headers);
     const keyCreated = await api().post('/api/auth/api-key').set(user.headers);
     const keyRevoked = await api().delete('/api/auth/api-key').set(user.headers);
+    // Nothing left to revoke: a success that changed nothing is not an entry.
+    await api().delete('/api/auth/api-key').set(user.headers).expect(200);
     const password = await api()
       .put('/api/auth/password')
       .set(user.headers)

@@ -14,6 +14,8 @@ export interface AuditRule {
   fields?: (o: RouteOutcome) => string[];
   /** Extra ids worth keeping (never values a user typed), merged into `changes`. */
   extra?: (o: RouteOutcome) => Record<string, unknown>;
+  /** A success that changed nothing (e.g. revoking a key that did not exist): no entry. */
+  unchanged?: (o: RouteOutcome) => boolean;
 }
 
 /** Reads `data.a.b…` from a handler's answer. */
@@ -58,6 +60,7 @@ export const AUDIT_RULES: Readonly<Record<string, AuditRule>> = {
     action: 'api_key_revoke',
     id: self,
     fields: () => ['api_key'],
+    unchanged: (o) => dataAt(o, 'revoked') === false,
   },
   'post /models/switch': {
     resource: 'user',

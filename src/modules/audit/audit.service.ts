@@ -21,7 +21,7 @@ export class AuditService {
    */
   readonly record = async (o: RouteOutcome): Promise<void> => {
     const rule = auditRuleFor(o.route.method, o.route.path);
-    if (!rule) return;
+    if (!rule || rule.unchanged?.(o)) return;
     const id = rule.id ? rule.id(o) : (o.params as Record<string, unknown> | undefined)?.id;
     const actor = o.auth?.userId ?? (rule.resource === 'user' ? Number(id) || null : null);
     const entry = {
