@@ -245,6 +245,7 @@ export function buildServices(deps: ServiceDeps): Services {
       llmStatusProbe(registry),
       connections.count,
       logger,
+      redis ? () => (redis.status === 'ready' ? 'Connected' : 'Disconnected') : undefined,
     ),
     batches,
     batchControl: new BatchControlService(batchesRepo, batches, batchRunner),

@@ -77,6 +77,9 @@ export class BullmqJobQueue implements JobQueue {
   private readonly queues = new Map<QueueName, Queue>();
   private readonly workers = new Map<QueueName, Worker>();
   private closing = false;
+  private readonly reconnectListeners: (() => Promise<unknown>)[] = [];
+  /** Set when the producer connection drops; the next `ready` is a reconnection. */
+  private lost = false;
 
   constructor(options: BullmqJobQueueOptions) {
     const o = options;
@@ -96,6 +99,23 @@ export class BullmqJobQueue implements JobQueue {
       connectionName: `${this.options.prefix}-jobs-producer`,
     });
     this.producer.on('error', (err) => this.log.warn({ err }, 'job queue redis error'));
+    this.producer.on('close', () => {
+      if (!this.closing) this.lost = true;
+    });
+    this.producer.on('ready', () => {
+      if (!this.lost || this.closing) return;
+      this.lost = false;
+      this.log.info('job queue: Redis is back');
+      for (const listener of this.reconnectListeners) {
+        listener().catch((err: unknown) =>
+          this.log.warn({ err }, 'job queue: work after Redis came back failed'),
+        );
+      }
+    });
+  }
+
+  onReconnect(listener: () => Promise<unknown>): void {
+    this.reconnectListeners.push(listener);
   }
 
   private get log(): Logger {

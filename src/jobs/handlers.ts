@@ -28,6 +28,9 @@ export function registerJobHandlers(
     concurrency: options.concurrency,
     onFailed: (payload, error) => services.rescore.rescoreFailed(payload, error),
   });
+  // A Redis that restarted empty lost the queued cells; the database still knows them (and
+  // re-queueing a job that survived is a no-op: deterministic ids).
+  jobs.onReconnect?.(() => services.batchRunner.requeueAll());
 }
 
 /**

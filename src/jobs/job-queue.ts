@@ -113,6 +113,13 @@ export interface JobQueue {
   counts(queue: QueueName): Promise<JobCounts>;
 
   /**
+   * Calls `listener` each time the queue's store comes back after being lost (BullMQ: Redis
+   * reconnected). A Redis restarted without persistence has lost every queued job, so
+   * workers re-queue their unfinished work from the database then. Absent: never lost.
+   */
+  onReconnect?(listener: () => Promise<unknown>): void;
+
+  /**
    * Graceful shutdown: stop taking jobs, wait for active ones up to the close timeout, then
    * abort their signals and release connections. A job cut short this way runs again later
    * (BullMQ, after the stall timeout) or is re-queued from the database (in-process).

@@ -8,12 +8,20 @@ export interface LlmStatus {
   mockMode: boolean;
 }
 
+export type RedisStatus = 'Connected' | 'Disconnected';
+
 export interface HealthReport {
   status: 'OK' | 'DEGRADED';
   message: string;
   timestamp: string;
   version: string;
-  services: { database: 'Connected' | 'Disconnected'; llm_service: string; mock_mode: boolean };
+  services: {
+    database: 'Connected' | 'Disconnected';
+    llm_service: string;
+    mock_mode: boolean;
+    /** Present when REDIS_URL is set. Down: the API still serves (caches miss, jobs wait). */
+    redis?: RedisStatus;
+  };
   statistics: SystemStatistics & { active_connections: number };
   environment: string;
 }
@@ -40,6 +48,8 @@ export class HealthService {
     private readonly llmStatus: () => Promise<LlmStatus>,
     private readonly activeConnections: () => number,
     private readonly logger: Logger,
+    /** Redis's state without a round trip (the client's own view); absent without Redis. */
+    private readonly redisStatus?: () => RedisStatus,
   ) {}
 
   private cached: { stats: SystemStatistics; at: number } | undefined;
@@ -79,17 +89,22 @@ export class HealthService {
       this.llmStatus(),
     ]);
     const ok = stats !== undefined;
+    const redis = this.redisStatus?.();
+    const redisDown = redis === 'Disconnected';
     return {
-      status: ok ? 'OK' : 'DEGRADED',
-      message: ok
-        ? 'LLM Response Quality Analyzer API is running'
-        : 'LLM Response Quality Analyzer API is running, but the database is unreachable',
+      status: ok && !redisDown ? 'OK' : 'DEGRADED',
+      message: !ok
+        ? 'LLM Response Quality Analyzer API is running, but the database is unreachable'
+        : redisDown
+          ? 'LLM Response Quality Analyzer API is running, but Redis is unreachable (caches and queued jobs wait for it)'
+          : 'LLM Response Quality Analyzer API is running',
       timestamp: new Date().toISOString(),
       version: this.info.version,
       services: {
         database: ok ? 'Connected' : 'Disconnected',
         llm_service: llm.service,
         mock_mode: llm.mockMode,
+        ...(redis ? { redis } : {}),
       },
       statistics: {
         ...(stats ?? { total_experiments: 0, total_responses: 0, avg_quality_score: null }),

@@ -23,7 +23,15 @@ const HealthSchema = z.object({
   message: z.string(),
   timestamp: z.string(),
   version: z.string(),
-  services: z.object({ database: z.string(), llm_service: z.string(), mock_mode: z.boolean() }),
+  services: z.object({
+    database: z.string(),
+    llm_service: z.string(),
+    mock_mode: z.boolean(),
+    redis: z
+      .string()
+      .optional()
+      .describe('Connected or Disconnected; present when REDIS_URL is set'),
+  }),
   statistics: z.object({
     total_experiments: z.number().int(),
     total_responses: z.number().int(),
@@ -42,7 +50,8 @@ export function systemRoutes(
     defineRoute({
       method: 'get',
       path: '/health',
-      summary: 'Health of the service and its dependencies (503 when the database is unreachable)',
+      summary:
+        'Health of the service and its dependencies (503 when the database is unreachable; DEGRADED but 200 when only Redis is)',
       tags,
       auth: false,
       response: {
@@ -53,7 +62,9 @@ export function systemRoutes(
       },
       handler: async ({ res }) => {
         const report = await health.report();
-        res.status(report.status === 'OK' ? 200 : 503).json(report);
+        // Without Redis the API still answers (caches miss, jobs wait): only the database
+        // makes it unusable, so only the database takes it out of a load balancer.
+        res.status(report.services.database === 'Connected' ? 200 : 503).json(report);
       },
     }),
     defineRoute({
