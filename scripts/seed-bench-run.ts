@@ -119,7 +119,7 @@ export async function seedBench(db: Database, options: SeedBenchOptions): Promis
  */
 async function refreshPlannerStatistics(db: Database): Promise<void> {
   const tables =
-    'experiments, responses, quality_metrics, analytics_rollups, analytics_parameter_rollups';
+    'experiments, responses, quality_metrics, analytics_rollups, analytics_parameter_rollups, analytics_parameter_user_rollups';
   if (db.dialect === 'postgres') await db.sequelize.query(`VACUUM ANALYZE ${tables}`);
   else if (db.dialect === 'mysql') await db.sequelize.query(`ANALYZE TABLE ${tables}`);
   else await db.sequelize.query('ANALYZE');

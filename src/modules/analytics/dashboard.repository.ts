@@ -8,6 +8,7 @@ import {
   parameterSql,
   type AnalyticsFilter,
 } from './analytics-sql.js';
+import { analyticsRows } from './analytics-select.js';
 import type { ParameterGroup } from './analytics.repository.js';
 import { dashboardRollupSql } from './dashboard-rollups.js';
 import { branch, SCAN_COLUMNS } from './dashboard-sql.js';
@@ -76,7 +77,7 @@ export class DashboardRepository {
     const parameters = Object.keys(options.parameters) as TunedParameter[];
     if (this.options.rollups ?? true) {
       const query = dashboardRollupSql(this.db, filter, { ...options, parameters });
-      const rows = await selectRows<Record<string, unknown>>(this.db, query.sql, {
+      const rows = await analyticsRows<Record<string, unknown>>(this.db, query.sql, {
         replacements: query.replacements,
         numbers: SCAN_COLUMNS.slice(2),
       });

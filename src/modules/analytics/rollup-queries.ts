@@ -1,6 +1,6 @@
 import type { Database } from '../../db/index.js';
-import { selectRows } from '../../db/raw-query.js';
 import type { TunedParameter } from '../metrics/parameter-insights.js';
+import { analyticsRows } from './analytics-select.js';
 import type { AnalyticsFilter } from './analytics-sql.js';
 import type { MetricSums, ModelAggregate, ParameterGroup } from './analytics.repository.js';
 import { METRIC_COLUMNS, type MetricColumn } from './metric-columns.js';
@@ -26,7 +26,7 @@ export async function byModelFromRollups(
   const sums = METRIC_COLUMNS.map(
     (m) => `, SUM(g.${m}_n) AS ${m}_n, SUM(g.${m}_sum) AS ${m}_sum`,
   ).join('');
-  const rows = await selectRows<Record<string, unknown>>(
+  const rows = await analyticsRows<Record<string, unknown>>(
     db,
     `SELECT g.model AS model, SUM(g.responses) AS responses, SUM(g.overall_quality_sq) AS quality_sq_sum,
             SUM(g.cost) AS total_cost, SUM(g.response_time_n) AS rt_n, SUM(g.response_time_sum) AS rt_sum
@@ -64,7 +64,7 @@ export async function parameterGroupsFromRollups(
 ): Promise<Map<TunedParameter, ParameterGroup[]>> {
   const grain = parameterGrain(db, filter, parameters, metrics);
   const columns = metrics.flatMap((m) => PARAMETER_SUMS.map((s) => `${m}_${s}`));
-  const rows = await selectRows<Record<string, unknown>>(
+  const rows = await analyticsRows<Record<string, unknown>>(
     db,
     `SELECT g.parameter AS parameter, g.bucket AS bucket, ${columns.map((c) => `SUM(g.${c}) AS ${c}`).join(', ')}
        FROM (${grain.sql}) g GROUP BY g.parameter, g.bucket ORDER BY 1, 2`,

@@ -3,6 +3,7 @@ import type { Database } from '../../db/index.js';
 import { selectRows } from '../../db/raw-query.js';
 import { writeTransaction } from '../../db/write-transaction.js';
 import type { OwnerScope } from '../../lib/auth-context.js';
+import { withoutJit } from './analytics-select.js';
 import { daySql, parameterSql } from './analytics-sql.js';
 import { METRIC_COLUMNS } from './metric-columns.js';
 import {
@@ -130,7 +131,10 @@ export class AnalyticsRollups {
     if (this.db.dialect === 'sqlite') return writeTransaction(this.db, work);
     return this.db.sequelize.transaction(
       { isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED },
-      work,
+      async (transaction) => {
+        await withoutJit(this.db, transaction);
+        await work(transaction);
+      },
     );
   }
 
