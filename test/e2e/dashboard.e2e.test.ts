@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   browserUnavailable,
   buildWeb,
@@ -27,7 +27,8 @@ function readCsv(path: string | null): string[][] {
 const skipReason = browserUnavailable();
 if (skipReason) console.warn(`[e2e] skipped: ${skipReason}`);
 
-describe.skipIf(Boolean(skipReason))('web dashboard in Chromium', () => {
+// Steps wait on live work (generation, sweeps): allow more than the suite's default per test.
+describe.skipIf(Boolean(skipReason))('web dashboard in Chromium', { timeout: 90_000 }, () => {
   let web: Awaited<ReturnType<typeof buildWeb>>;
   let app: RunningApp;
   let browser: Browser;
@@ -54,6 +55,12 @@ describe.skipIf(Boolean(skipReason))('web dashboard in Chromium', () => {
     });
     page.on('pageerror', (e) => consoleErrors.push(e.message));
   }, 120_000);
+
+  afterEach(async ({ task }) => {
+    // A failed step leaves a picture of the page it failed on.
+    if (task.result?.state === 'fail' && page)
+      await shot(`failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -88,7 +95,8 @@ describe.skipIf(Boolean(skipReason))('web dashboard in Chromium', () => {
     await page.getByText('No experiments yet').waitFor();
     await shot('04-experiments-empty');
     await page.getByRole('link', { name: 'New experiment' }).first().click();
-    await page.getByLabel('Name').fill('Neural nets explained');
+    await page.getByRole('heading', { name: 'New experiment' }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Neural nets explained');
     await page
       .getByLabel('Prompt')
       .fill('Explain how neural networks learn, in simple terms, for a curious teenager.');
@@ -166,7 +174,8 @@ describe.skipIf(Boolean(skipReason))('web dashboard in Chromium', () => {
     await page.getByRole('link', { name: 'Sweeps' }).click();
     await page.getByText('No sweeps yet').waitFor();
     await page.getByRole('link', { name: 'New sweep' }).first().click();
-    await page.getByLabel('Name').fill('Temperature × top_p');
+    await page.getByRole('heading', { name: 'New parameter sweep' }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Temperature × top_p');
     await page.getByLabel('Prompt').fill('Describe a sunrise over the sea in three sentences.');
     await page.locator('input[name="temperature-values"]').fill('0.2, 1');
     await page.locator('input[name="top_p-values"]').fill('0.5, 1');
@@ -203,7 +212,8 @@ describe.skipIf(Boolean(skipReason))('web dashboard in Chromium', () => {
   it('when a sweep reaches its budget, then it shows as paused with the reason and Stop ends it', async () => {
     await page.getByRole('link', { name: 'Sweeps' }).click();
     await page.getByRole('link', { name: 'New sweep' }).first().click();
-    await page.getByLabel('Name').fill('Over budget');
+    await page.getByRole('heading', { name: 'New parameter sweep' }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Over budget');
     await page.getByLabel('Prompt').fill('List three uses of a paperclip.');
     await page.locator('input[name="temperature-values"]').fill('0.1, 0.3, 0.5, 0.7, 0.9');
     await page.getByLabel('Iterations per combination').fill('4');
@@ -245,6 +255,36 @@ describe.skipIf(Boolean(skipReason))('web dashboard in Chromium', () => {
     await shot('11-dataset-run');
   });
 
+  it('when the user searches, filters and edits experiments, then the list and the experiment follow', async () => {
+    await page.getByRole('link', { name: 'Experiments' }).click();
+    await page.getByRole('link', { name: 'Neural nets explained' }).waitFor();
+    await page.getByLabel('Search').fill('sunrise');
+    await page.getByRole('button', { name: 'Search' }).click();
+    // The sweep's experiment matches on its prompt; the first experiment does not.
+    await expect
+      .poll(() => page.getByRole('link', { name: 'Neural nets explained' }).count())
+      .toBe(0);
+    await page.getByRole('link', { name: 'Temperature × top_p' }).waitFor();
+    await page.getByLabel('Search').fill('');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('combobox', { name: 'Status', exact: true }).selectOption('completed');
+    await page.getByRole('link', { name: 'Neural nets explained' }).waitFor();
+
+    await page.getByRole('link', { name: 'Neural nets explained' }).click();
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await expect
+      .poll(() => page.getByLabel('Name', { exact: true }).inputValue())
+      .toBe('Neural nets explained');
+    await page.getByLabel('Temperature value').fill('3');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Value between 0 and 2').waitFor();
+    await page.getByLabel('Temperature value').fill('1.1');
+    await page.getByLabel('Name', { exact: true }).fill('Neural nets, revised');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: 'Neural nets, revised' }).waitFor();
+    await page.getByText('Temperature 1.1').waitFor();
+  });
+
   it('when the user visits the remaining pages, then each renders its data without errors', async () => {
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page
@@ -253,7 +293,7 @@ describe.skipIf(Boolean(skipReason))('web dashboard in Chromium', () => {
       .waitFor({ state: 'attached' });
     await shot('12-dashboard');
     await page.getByRole('link', { name: 'Experiments' }).click();
-    await page.getByRole('link', { name: 'Neural nets explained' }).waitFor();
+    await page.getByRole('link', { name: 'Neural nets, revised' }).waitFor();
     await shot('13-experiments');
     await page.getByRole('link', { name: 'Sweeps' }).click();
     await page.getByRole('link', { name: 'Temperature × top_p' }).waitFor();

@@ -53,6 +53,9 @@ export function BatchDetailPage() {
   const batch = useQuery({
     queryKey: ['batch', id],
     queryFn: () => api<{ batch_experiment: BatchDetailDto }>(`/batch-experiments/${id}`),
+    // Events drive the page; a slow poll while it runs covers anything a socket drop missed.
+    refetchInterval: (q) =>
+      ACTIVE.has(q.state.data?.batch_experiment.status ?? '') ? 5000 : false,
   });
   const b = batch.data?.batch_experiment;
   const results = useQuery({
