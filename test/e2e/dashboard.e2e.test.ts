@@ -294,7 +294,23 @@ describe.skipIf(Boolean(skipReason))('web dashboard in Chromium', { timeout: 90_
     await shot('12-dashboard');
     await page.getByRole('link', { name: 'Experiments' }).click();
     await page.getByRole('link', { name: 'Neural nets, revised' }).waitFor();
+    await page.getByLabel('Select Neural nets, revised').check();
+    await page.getByLabel('Select Temperature × top_p').check();
+    await page.getByRole('group', { name: 'Export 2 experiments (zip)' }).waitFor();
     await shot('13-experiments');
+    const [zip] = await Promise.all([
+      page.waitForEvent('download'),
+      page
+        .getByRole('group', { name: 'Export 2 experiments (zip)' })
+        .getByRole('button', { name: 'XLSX' })
+        .click(),
+    ]);
+    expect(zip.suggestedFilename()).toMatch(/\.zip$/);
+    expect(
+      readFileSync((await zip.path())!)
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
     await page.getByRole('link', { name: 'Sweeps' }).click();
     await page.getByRole('link', { name: 'Temperature × top_p' }).waitFor();
     await shot('14-sweeps');
