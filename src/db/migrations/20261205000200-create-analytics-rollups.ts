@@ -61,6 +61,7 @@ const key = {
 
 const DIRTY = 'analytics_dirty_experiments';
 const DIRTY_DAYS = 'analytics_dirty_user_days';
+const SAMPLE_INDEX = 'responses_model_sample_hash';
 
 /** Trigger name → (table, event). */
 const TRIGGERS = [
@@ -151,6 +152,15 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
     await qi.sequelize.query(sql);
   }
   for (const sql of experimentDeleteTrigger(dialect)) await qi.sequelize.query(sql);
+  // The model comparison's rank-test sample: per model, the responses with the smallest
+  // hash (src/modules/analytics/analytics-sql.ts sampleHashSql, the same expression). MariaDB
+  // cannot index an expression over an AUTO_INCREMENT column; it sorts instead.
+  if (dialect === 'postgres' || dialect === 'sqlite') {
+    const id = dialect === 'postgres' ? 'CAST(id AS BIGINT)' : 'id';
+    await qi.sequelize.query(
+      `CREATE INDEX ${SAMPLE_INDEX} ON responses (model, ((${id} * 1327217885) % 2147483647))`,
+    );
+  }
   await qi.sequelize.query(`INSERT INTO ${DIRTY} (experiment_id) SELECT id FROM experiments`);
 }
 
@@ -172,6 +182,9 @@ export async function down({ context: qi }: { context: QueryInterface }): Promis
     for (const fn of [...PG_FUNCTIONS, EXPERIMENT_TRIGGER]) {
       await qi.sequelize.query(`DROP FUNCTION IF EXISTS ${fn}()`);
     }
+  }
+  if (dialect === 'postgres' || dialect === 'sqlite') {
+    await qi.sequelize.query(`DROP INDEX IF EXISTS ${SAMPLE_INDEX}`);
   }
   await qi.dropTable(DIRTY);
   await qi.dropTable(DIRTY_DAYS);

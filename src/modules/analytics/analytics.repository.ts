@@ -7,10 +7,10 @@ import {
   parameterSql,
   promptKeySql,
   promptSql,
-  SAMPLE_MODULUS,
   sampleHashSql,
   type AnalyticsFilter,
 } from './analytics-sql.js';
+import { analyticsRows } from './analytics-select.js';
 import { METRIC_COLUMNS, type MetricColumn } from './metric-columns.js';
 import { groupDecimals } from './parameter-bins.js';
 import { byModelFromRollups, parameterGroupsFromRollups } from './rollup-queries.js';
@@ -190,8 +190,11 @@ export class AnalyticsRepository {
   }
 
   /**
-   * Overall quality of about `perModel` responses of each model, drawn by a deterministic
-   * hash of the response id (the same rows on every call), for rank tests that need values.
+   * Overall quality of at most `perModel` scored responses of each model: those with the
+   * smallest deterministic hash of the response id (the same rows on every call), for rank
+   * tests that need values. One `ORDER BY hash LIMIT` per model: with the (model, hash) index
+   * of migration 20261205000200 (PostgreSQL, SQLite) that reads about `perModel` index entries
+   * per model instead of every response; MariaDB sorts each model's rows.
    */
   async qualitySample(
     filter: AnalyticsFilter,
@@ -201,25 +204,19 @@ export class AnalyticsRepository {
     const samples = new Map<string, number[]>(counts.map((c) => [c.model, []]));
     if (counts.length === 0) return samples;
     const { from, where, replacements } = filterSql(this.db, filter, 'inner');
-    const thresholds = counts.map((c, i) => {
+    const hash = sampleHashSql(this.db);
+    const branches = counts.map((c, i) => {
       replacements[`m${i}`] = c.model;
-      replacements[`t${i}`] = Math.ceil(
-        SAMPLE_MODULUS * Math.min(1, perModel / Math.max(1, c.scored)),
-      );
-      return `WHEN :m${i} THEN :t${i}`;
+      return `SELECT * FROM (SELECT r.model AS model, q.overall_quality AS quality
+                ${from} WHERE ${where.join(' AND ')} AND q.overall_quality IS NOT NULL AND r.model = :m${i}
+                ORDER BY ${hash} LIMIT ${Math.trunc(perModel)}) s${i}`;
     });
-    const rows = await selectRows<{ model: string; quality: number }>(
+    const rows = await analyticsRows<{ model: string; quality: number }>(
       this.db,
-      `SELECT r.model AS model, q.overall_quality AS quality
-         ${from} WHERE ${where.join(' AND ')} AND q.overall_quality IS NOT NULL
-          AND ${sampleHashSql(this.db)} < CASE r.model ${thresholds.join(' ')} ELSE 0 END`,
+      branches.join(' UNION ALL '),
       { replacements, numbers: ['quality'] },
     );
-    for (const row of rows) {
-      const values = samples.get(row.model);
-      // The hash threshold gives about perModel rows; the cap makes "at most" exact.
-      if (values && values.length < perModel) values.push(row.quality);
-    }
+    for (const row of rows) samples.get(row.model)?.push(row.quality);
     return samples;
   }
 
