@@ -4,6 +4,11 @@
  *   npm run seed:bench -- --experiments 10000 --responses 1000000 [--seed 1] [--reset]
  *       [--days 90] [--end 2026-12-01T00:00:00Z] [--batch-rows 2000]
  *       [--token-file ./data/bench-token.txt]
+ *   npm run seed:bench -- --rollups-only
+ *
+ * `--rollups-only` seeds nothing: it builds the analytics rollups of every experiment marked
+ * dirty (after the rollups migration on an existing database, all of them), so no user's first
+ * analytics read pays for it.
  *
  * Uses the normal configuration (DATABASE_URL or DB_*; SQLite under ./data by default) and
  * runs the migrations first. The `bench` user's fresh API key is written to --token-file for
@@ -15,6 +20,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/index.js';
 import { openDatabase } from '../src/db/index.js';
 import { migrateUp } from '../src/db/migrator.js';
+import { SYSTEM_SCOPE } from '../src/lib/auth-context.js';
+import { AnalyticsRollups } from '../src/modules/analytics/rollups.js';
 import { seedBench, type SeedBenchOptions } from './seed-bench-run.js';
 import { BENCH_EMAIL, BENCH_PASSWORD, BENCH_USERNAME } from './seed-bench-users.js';
 
@@ -27,7 +34,9 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
   return n;
 }
 
-function parseOptions(argv: string[]): SeedBenchOptions & { tokenFile: string } {
+function parseOptions(
+  argv: string[],
+): SeedBenchOptions & { tokenFile: string; rollupsOnly: boolean } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -39,6 +48,7 @@ function parseOptions(argv: string[]): SeedBenchOptions & { tokenFile: string } 
       end: { type: 'string' },
       'batch-rows': { type: 'string' },
       'token-file': { type: 'string' },
+      'rollups-only': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -57,6 +67,7 @@ function parseOptions(argv: string[]): SeedBenchOptions & { tokenFile: string } 
     days,
     batchRows,
     tokenFile: values['token-file'] ?? './data/bench-token.txt',
+    rollupsOnly: values['rollups-only'],
   };
 }
 
@@ -66,6 +77,17 @@ async function main(): Promise<void> {
   const db = openDatabase(config.database);
   try {
     await migrateUp(db.sequelize);
+    if (options.rollupsOnly) {
+      const started = performance.now();
+      const rollups = new AnalyticsRollups(db);
+      const dirty = await rollups.dirtyExperiments(SYSTEM_SCOPE);
+      await rollups.rebuild(dirty);
+      console.log(
+        `analytics rollups of ${dirty.length} experiments built in ` +
+          `${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
+      return;
+    }
     console.log(
       `seeding ${options.experiments} experiments / ${options.responses} responses into ` +
         `${config.database.dialect} (seed ${options.seed}${options.reset ? ', reset' : ''})`,
@@ -90,7 +112,7 @@ async function main(): Promise<void> {
 
 const USAGE =
   'usage: npm run seed:bench -- [--experiments N] [--responses N] [--seed N] [--reset] ' +
-  '[--days N] [--end ISO-date] [--batch-rows N] [--token-file path]';
+  '[--days N] [--end ISO-date] [--batch-rows N] [--token-file path] | --rollups-only';
 
 main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
