@@ -316,6 +316,8 @@ describe.skipIf(Boolean(skipReason))('web dashboard in Chromium', { timeout: 90_
     await shot('14-sweeps');
     await page.getByRole('link', { name: 'Analytics' }).click();
     await page.locator('.finding').waitFor();
+    await page.getByText(/optimum ≈/).waitFor();
+    await page.locator('.recharts-area').first().waitFor({ state: 'attached' });
     await page.getByText('Best overall:').waitFor();
     await shot('15-analytics');
     await page.getByRole('link', { name: 'Datasets' }).click();

@@ -2,16 +2,18 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import {
   Bar,
-  BarChart,
   CartesianGrid,
-  ErrorBar,
+  ComposedChart,
+  Legend,
   ResponsiveContainer,
+  Scatter,
   Tooltip,
   XAxis,
   YAxis,
 } from 'recharts';
 import { api } from '../api/client';
 import { useModels } from '../components/ModelPicker';
+import { ParameterCurve } from '../components/ParameterCurve';
 import { Card, Empty, ErrorBox, Loading, PageHeader } from '../components/ui';
 import { fmtCost, fmtNumber, label } from '../lib/format';
 import { TUNED_PARAMETERS } from '../lib/sweep';
@@ -83,10 +85,8 @@ export function AnalyticsPage() {
   const bins = (analysis.data?.bins ?? []).map((b) => ({
     value: b.range[0] === b.range[1] ? String(b.mean_value) : `${b.range[0]}–${b.range[1]}`,
     quality: b.mean_quality,
-    ci:
-      b.ci_95 && b.mean_quality !== null
-        ? [b.mean_quality - b.ci_95[0], b.ci_95[1] - b.mean_quality]
-        : [0, 0],
+    // A floating bar from the lower to the upper 95% bound (none below two responses).
+    ci: b.ci_95 ? [Math.max(0, b.ci_95[0]), Math.min(100, b.ci_95[1])] : null,
     n: b.n,
   }));
 
@@ -131,33 +131,36 @@ export function AnalyticsPage() {
         {analysis.data && analysis.data.total_responses > 0 ? (
           <>
             <p className="finding">{analysis.data.finding}</p>
+            <ParameterCurve parameter={parameter} model={model} />
             <div className="grid grid-2">
               <figure
                 className="chart"
                 aria-label={`Mean quality by ${label(parameter)} with 95% confidence intervals`}
               >
-                <figcaption>Mean quality by {label(parameter)} (bars: 95% CI)</figcaption>
+                <figcaption>
+                  Mean quality by {label(parameter)} with its 95% confidence interval
+                </figcaption>
                 <ResponsiveContainer width="100%" height={260}>
-                  <BarChart data={bins} margin={{ top: 8, right: 16, bottom: 4, left: -12 }}>
+                  <ComposedChart data={bins} margin={{ top: 8, right: 16, bottom: 4, left: -12 }}>
                     <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
                     <XAxis dataKey="value" tick={{ fontSize: 12 }} />
-                    <YAxis domain={[0, 100]} allowDataOverflow tick={{ fontSize: 12 }} />
+                    <YAxis domain={[0, 100]} tick={{ fontSize: 12 }} />
                     <Tooltip />
+                    <Legend />
                     <Bar
+                      dataKey="ci"
+                      name="95% CI"
+                      fill="#c7d2fe"
+                      maxBarSize={36}
+                      isAnimationActive={false}
+                    />
+                    <Scatter
                       dataKey="quality"
                       name="Mean quality"
                       fill="#4f46e5"
                       isAnimationActive={false}
-                    >
-                      <ErrorBar
-                        dataKey="ci"
-                        direction="y"
-                        width={8}
-                        strokeWidth={2}
-                        stroke="#111827"
-                      />
-                    </Bar>
-                  </BarChart>
+                    />
+                  </ComposedChart>
                 </ResponsiveContainer>
               </figure>
               <table className="table compact">
