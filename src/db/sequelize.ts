@@ -46,6 +46,16 @@ export function createSequelize(db: Config['database'], logger?: Logger): Sequel
 interface SqliteConnection {
   configure(option: 'busyTimeout', ms: number): void;
   exec(sql: string, cb: (err: Error | null) => void): void;
+  close(cb?: (err: Error | null) => void): void;
+  filename?: string;
+  uuid?: string;
+}
+
+interface SqliteConnectionManager {
+  connections: Record<string, SqliteConnection>;
+  getConnection: (options?: { uuid?: string }) => Promise<SqliteConnection>;
+  releaseConnection: (connection: SqliteConnection, force?: boolean) => void;
+  _onProcessExit: () => Promise<void>;
 }
 
 /**
@@ -53,15 +63,32 @@ interface SqliteConnection {
  * connect hooks, so concurrent writers would fail at once with SQLITE_BUSY. Every connection
  * it hands out is given a busy timeout (wait instead of fail) and WAL journaling (readers
  * never block the writer) the first time it is seen.
+ *
+ * It also closes each transaction's connection afterwards, so every transaction paid for
+ * opening the file, reading the schema and the set-up above again (about 1 ms of CPU, more
+ * than the transaction's own statements; sweeps commit a group of cells every few ms). A
+ * connection released after a successful commit or rollback is parked instead and handed to
+ * the next transaction. (A failed commit destroys its connection, as before: it never comes
+ * back in an unknown state.)
  */
 function configureSqliteConnections(sequelize: Sequelize): void {
-  const manager = sequelize.connectionManager as unknown as {
-    getConnection: (options?: unknown) => Promise<SqliteConnection>;
-  };
+  const manager = sequelize.connectionManager as unknown as SqliteConnectionManager;
   const configured = new WeakSet<SqliteConnection>();
-  const original = manager.getConnection.bind(manager);
-  manager.getConnection = async (options?: unknown) => {
-    const connection = await original(options);
+  const parked: SqliteConnection[] = [];
+  const MAX_PARKED = 2;
+  const original = {
+    get: manager.getConnection.bind(manager),
+    release: manager.releaseConnection.bind(manager),
+    exit: manager._onProcessExit.bind(manager),
+  };
+  manager.getConnection = async (options) => {
+    const uuid = options?.uuid;
+    if (uuid && uuid !== 'default' && parked.length > 0) {
+      const connection = parked.pop()!;
+      manager.connections[uuid] = connection;
+      return connection;
+    }
+    const connection = await original.get(options);
     if (!configured.has(connection)) {
       configured.add(connection);
       connection.configure('busyTimeout', 10_000);
@@ -72,6 +99,28 @@ function configureSqliteConnections(sequelize: Sequelize): void {
       );
     }
     return connection;
+  };
+  manager.releaseConnection = (connection, force) => {
+    const { uuid } = connection;
+    if (
+      uuid &&
+      force !== true &&
+      connection.filename !== ':memory:' &&
+      parked.length < MAX_PARKED
+    ) {
+      delete manager.connections[uuid];
+      parked.push(connection);
+      return;
+    }
+    original.release(connection, force);
+  };
+  manager._onProcessExit = async () => {
+    await Promise.all(
+      parked
+        .splice(0)
+        .map((connection) => new Promise<void>((resolve) => connection.close(() => resolve()))),
+    );
+    await original.exit();
   };
 }
 
