@@ -340,6 +340,16 @@ describe.skipIf(Boolean(skipReason))('web dashboard in Chromium', { timeout: 90_
       .first()
       .waitFor({ state: 'attached' });
     await shot('19-dashboard-phone');
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('link', { name: 'Sweeps' }).click();
+    await page.getByRole('link', { name: 'Temperature × top_p' }).click();
+    await page.getByTestId('heatmap').waitFor();
+    await shot('20-sweep-phone');
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('link', { name: 'Experiments' }).click();
+    await page.getByRole('link', { name: 'Neural nets, revised' }).click();
+    await page.locator('article.response-card').first().waitFor();
+    await shot('21-experiment-phone');
     await page.setViewportSize({ width: 1366, height: 900 });
 
     // The first sign-up attempt is refused in the browser, so no request error is expected anywhere.
