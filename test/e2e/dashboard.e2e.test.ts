@@ -97,6 +97,12 @@ describe.skipIf(Boolean(skipReason))('web dashboard in Chromium', { timeout: 90_
     await page.getByRole('link', { name: 'New experiment' }).first().click();
     await page.getByRole('heading', { name: 'New experiment' }).waitFor();
     await page.getByLabel('Name', { exact: true }).fill('Neural nets explained');
+    await page.getByText('Need a prompt? Browse suggestions').click();
+    await page.locator('.suggestions').getByLabel('Category').selectOption('technical');
+    await page.locator('.suggestion-list').getByRole('button', { name: 'Use' }).first().click();
+    await expect
+      .poll(async () => (await page.getByLabel('Prompt').inputValue()).length)
+      .toBeGreaterThan(10);
     await page
       .getByLabel('Prompt')
       .fill('Explain how neural networks learn, in simple terms, for a curious teenager.');

@@ -4,6 +4,7 @@ import { useNavigate } from 'react-router';
 import { api } from '../api/client';
 import type { BatchDto } from '../api/types';
 import { costPerToken, ModelPicker, useModels } from '../components/ModelPicker';
+import { PromptSuggestions } from '../components/PromptSuggestions';
 import { Card, ErrorBox, PageHeader, Stat } from '../components/ui';
 import { fmtCost, label } from '../lib/format';
 import {
@@ -139,6 +140,7 @@ export function BatchNewPage() {
                 <span className="field-error">A prompt (text, 1-100000 characters)</span>
               ) : null}
             </label>
+            <PromptSuggestions onUse={setPrompt} />
             <label htmlFor="batch-model">Model</label>
             <ModelPicker
               id="batch-model"

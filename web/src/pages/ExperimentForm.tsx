@@ -5,6 +5,7 @@ import { api } from '../api/client';
 import type { ExperimentDetailDto, ExperimentDto } from '../api/types';
 import { ModelPicker, useModels } from '../components/ModelPicker';
 import { ParamSlider } from '../components/ParamSlider';
+import { PromptSuggestions } from '../components/PromptSuggestions';
 import { Card, ErrorBox, Loading, PageHeader } from '../components/ui';
 import { PARAMETER_BOUNDS, TUNED_PARAMETERS } from '../lib/sweep';
 import {
@@ -131,6 +132,7 @@ export function ExperimentFormPage() {
               />
               {err('prompt')}
             </label>
+            <PromptSuggestions onUse={(text) => setDraft((d) => ({ ...d, prompt: text }))} />
             <label>
               Description <span className="muted">(optional)</span>
               <textarea
