@@ -12,7 +12,7 @@ import './http/express-augment.js';
 import { httpMetrics, metricsEndpoint } from './http/metrics.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { createAppLimiters } from './http/rate-limit.js';
-import { rejectNul } from './http/reject-nul.js';
+import { inputGuards } from './http/input-guards.js';
 import { requestId } from './http/request-id.js';
 import { securityLog } from './http/security-log.js';
 import { staticWeb } from './http/static-web.js';
@@ -135,7 +135,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(express.json({ limit: '1mb' }));
-  app.use(rejectNul);
+  app.use(inputGuards);
   app.use(tracker.middleware);
   // Prometheus scrapes: own credentials (METRICS_TOKEN or an admin's), outside /api's limits.
   app.get('/metrics', metricsEndpoint(services.telemetry, services.auth, config.metricsToken));

@@ -31,11 +31,23 @@ export function rangeValues(range: ParameterRange): number[] {
   return out;
 }
 
-/** How many combinations `ranges` make, without building them (for size checks). */
+/** Above this many values a range is counted arithmetically instead of built. */
+const BUILT_COUNT_LIMIT = 10_000;
+
+/**
+ * How many combinations `ranges` make, without building them (for size checks). A tiny step
+ * (`{min: 0, max: 2, step: 1e-12}`) is counted arithmetically: building its values first once
+ * ran the process out of memory before the cell limit could refuse the batch.
+ */
 export function countCombinations(ranges: ParameterRanges): number {
   return TUNED_PARAMETERS.reduce((n, p) => {
     const range = ranges[p];
-    return range ? n * rangeValues(range).length : n;
+    if (!range) return n;
+    const estimate =
+      'values' in range
+        ? range.values.length
+        : Math.floor((range.max - range.min) / range.step + 1e-9) + 1;
+    return n * (estimate > BUILT_COUNT_LIMIT ? estimate : rangeValues(range).length);
   }, 1);
 }
 

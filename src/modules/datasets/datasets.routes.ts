@@ -1,6 +1,7 @@
 import express, { type RequestHandler } from 'express';
 import { z } from 'zod';
 import { defineRoute, type RouteDefinition } from '../../http/define-route.js';
+import { inputGuards } from '../../http/input-guards.js';
 import { PaginationSchema } from '../../lib/pagination.js';
 import { IdParamSchema } from '../../lib/query-params.js';
 import { toValidationError } from '../../lib/zod-errors.js';
@@ -90,7 +91,8 @@ export function datasetRoutes(
       description:
         'Either JSON `{name, category, format: "csv"|"jsonl", content, skip_invalid?}`, or the file itself as the body with Content-Type text/csv, application/x-ndjson or application/jsonl (text/plain needs ?format=) and the dataset fields in the query (?name=&category=&public=&skip_invalid=). CSV needs a header with a `text` (or `prompt`) column; `tags` (separated by ; | or ,), `difficulty`, `category`, `expected_length` are optional and other columns go to the prompt\'s metadata. JSONL: one object per line with the same keys. Any invalid row and nothing is imported: details.errors lists each problem with row, line, field and problem — unless skip_invalid=true, which imports the valid rows and reports the others. Raw bodies up to 10 MB, JSON bodies up to 1 MB, at most 5000 rows.',
       tags,
-      middleware: [rawFileBody],
+      // The file arrives here, after the app-wide guards: check it for NUL characters too.
+      middleware: [rawFileBody, inputGuards],
       request: { query: ImportQuerySchema, body: ImportBodySchema },
       response: {
         status: 201,
