@@ -11,6 +11,7 @@ import * as exportKeysetIndex from './20261204000700-add-responses-experiment-ke
 import * as batchPrompts from './20261204000800-add-batch-prompts.js';
 import * as auditLog from './20261205000100-create-audit-log.js';
 import * as analyticsRollups from './20261205000200-create-analytics-rollups.js';
+import * as batchStatusIndex from './20261205000300-responses-batch-status-index.js';
 
 export interface Migration {
   name: string;
@@ -35,4 +36,5 @@ export const MIGRATIONS: Migration[] = [
   { name: '20261204000800-add-batch-prompts', ...batchPrompts },
   { name: '20261205000100-create-audit-log', ...auditLog },
   { name: '20261205000200-create-analytics-rollups', ...analyticsRollups },
+  { name: '20261205000300-responses-batch-status-index', ...batchStatusIndex },
 ];
