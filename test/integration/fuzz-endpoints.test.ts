@@ -25,7 +25,7 @@ import { createTestContext, type TestContext } from '../helpers/test-app.js';
  * comes in: never a 5xx, every error in the spec's envelope, a rejected write leaves the
  * database as it was, and Object.prototype stays clean.
  *
- * CI budget: 50 cases per route on SQLite (about 2,500 in all), 10 on PostgreSQL and
+ * CI budget: 40 cases per route on SQLite (about 2,300 in all), 8 on PostgreSQL and
  * MariaDB. FUZZ_RUNS=<n> sets the per-route count on every backend; FUZZ_SEED replays a run.
  */
 const RUNS_FROM_ENV = Number(process.env.FUZZ_RUNS) || undefined;
@@ -80,7 +80,7 @@ const { operations: documented } = await (async () => {
 })();
 
 describe.each(testDatabaseKinds())('fuzzing every endpoint on $name', (kind) => {
-  const base = kind.name === 'sqlite' ? 50 : 10;
+  const base = kind.name === 'sqlite' ? 40 : 8;
   let ctx: TestContext;
   let fixtures: FuzzFixtures;
   let schemas: ReturnType<typeof schemaContext>;
