@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type RequestHandler, type Router } from 'express';
@@ -34,13 +34,10 @@ export function staticWeb(webDir: string = DEFAULT_WEB_DIR): Router {
   const router = express.Router();
   const indexFile = path.join(webDir, 'index.html');
 
-  // Read on demand (and cached once found) so a build made after start-up is picked up.
-  let indexHtml: string | undefined;
-  const readIndex = (): string | undefined => {
-    if (indexHtml === undefined && existsSync(indexFile))
-      indexHtml = readFileSync(indexFile, 'utf8');
-    return indexHtml;
-  };
+  // Read per navigation (a few kB, in the OS cache): a rebuild while the server runs is served
+  // at once, with its new asset names.
+  const readIndex = (): Promise<string | undefined> =>
+    readFile(indexFile, 'utf8').catch(() => undefined);
 
   router.use(
     '/assets',
@@ -56,15 +53,19 @@ export function staticWeb(webDir: string = DEFAULT_WEB_DIR): Router {
       index: false,
       maxAge: '1h',
       fallthrough: true,
+      // index.html names the current hashed assets: never keep an old copy.
+      setHeaders: (res, file) => {
+        if (file.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+      },
     }),
   );
 
-  const sendIndex: RequestHandler = (req, res, next) => {
+  const sendIndex: RequestHandler = async (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (RESERVED.test(req.path)) return next();
     const isRoot = req.path === '/';
     if (!isRoot && !wantsHtml(req.headers.accept)) return next();
-    const html = readIndex();
+    const html = await readIndex();
     res.setHeader('Cache-Control', 'no-cache');
     if (!html) {
       if (!isRoot) return next();

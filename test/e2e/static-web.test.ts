@@ -52,6 +52,13 @@ describe('static web app', () => {
     expect(res.text).toBe(INDEX);
   });
 
+  it('when index.html is requested by name, then it is not cached either', async () => {
+    const res = await request(app).get('/index.html');
+
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-cache');
+  });
+
   it('when a hashed asset is requested, then it is served with a year-long immutable cache', async () => {
     const res = await request(app).get('/assets/index-abc123.js');
 
