@@ -38,6 +38,14 @@ const realtime = attachWebSocketServer(server, {
   authenticate: authenticateWith(services.auth),
   canAccess: services.canWatch,
   logger: logger.child({ component: 'realtime' }),
+  // Refused subscriptions count with the HTTP side's security events (GET /metrics).
+  onSecurityEvent: (event) => {
+    services.telemetry.securityEvents.inc({ type: event.type });
+    logger.warn(
+      { security_event: event.type, ip: event.ip, route: event.path, status: event.code },
+      `security event: ${event.type}`,
+    );
+  },
 });
 server.listen(config.port, config.host, () => {
   const address = server.address();

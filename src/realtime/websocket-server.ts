@@ -25,8 +25,24 @@ export interface WebSocketServerOptions {
   /** Whether the user may watch this experiment or batch (owner or admin, and it exists). */
   canAccess: (auth: WsAuth, kind: ChannelKind, id: number) => Promise<boolean>;
   logger: Logger;
+  /**
+   * Told of refused subscriptions that matter for security: rejected credentials (4401) and
+   * channels that do not exist or belong to someone else (4404). Default: a `security_event`
+   * warn line on `logger`, like the HTTP side's.
+   */
+  onSecurityEvent?: (event: WsSecurityEvent) => void;
   /** How often clients are pinged; a client that has not answered the previous ping is dropped. Default 30 000. */
   pingIntervalMs?: number;
+}
+
+/** A refused WebSocket subscription worth a security log line. */
+export interface WsSecurityEvent {
+  type: 'credentials_rejected' | 'resource_not_found';
+  /** The request path (never the query, which may hold a token). */
+  path: string;
+  ip: string | undefined;
+  /** The close code sent (4401 or 4404). */
+  code: number;
 }
 
 export interface RealtimeServer {
@@ -66,6 +82,13 @@ export function attachWebSocketServer(
   options: WebSocketServerOptions,
 ): RealtimeServer {
   const { bus, logger } = options;
+  const onSecurityEvent =
+    options.onSecurityEvent ??
+    ((event: WsSecurityEvent) =>
+      logger.warn(
+        { security_event: event.type, ip: event.ip, route: event.path, status: event.code },
+        `security event: ${event.type}`,
+      ));
   const pingIntervalMs = options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
   const wss = new WebSocketServer({
     noServer: true,
@@ -155,8 +178,11 @@ export function attachWebSocketServer(
     const ignore = () => {};
     socket.on('error', ignore);
     let verdict: Verdict;
+    const credential = readCredential(url, offeredProtocols(req));
+    // Like the HTTP side: a missing credential is a mistake, a rejected one a security event.
+    const offered = Boolean(credential.token ?? credential.apiKey);
     try {
-      verdict = await decide(route, readCredential(url, offeredProtocols(req)));
+      verdict = await decide(route, credential);
     } catch (err) {
       logger.error({ err, path: url.pathname }, 'websocket admission failed');
       verdict = { ok: false, code: WS_CLOSE.INTERNAL_ERROR, reason: 'internal error' };
@@ -170,6 +196,20 @@ export function attachWebSocketServer(
       ws.on('error', (err) => logger.debug({ err }, 'websocket client error'));
       if (!verdict.ok) {
         logger.debug({ path: url.pathname, code: verdict.code }, 'websocket refused');
+        const type =
+          verdict.code === WS_CLOSE.UNAUTHORIZED && offered
+            ? 'credentials_rejected'
+            : verdict.code === WS_CLOSE.NOT_FOUND
+              ? 'resource_not_found'
+              : undefined;
+        if (type) {
+          onSecurityEvent({
+            type,
+            path: url.pathname,
+            ip: req.socket.remoteAddress,
+            code: verdict.code,
+          });
+        }
         ws.close(verdict.code, verdict.reason);
         return;
       }

@@ -13,6 +13,7 @@ import {
 } from '../../src/realtime/events.js';
 import {
   attachWebSocketServer,
+  type WsSecurityEvent,
   type RealtimeServer,
   type WebSocketServerOptions,
 } from '../../src/realtime/websocket-server.js';
@@ -126,6 +127,38 @@ describe('WebSocket server on a bare HTTP server', () => {
       code: 4404,
       reason: 'batch experiment 7 not found',
     });
+  });
+
+  it('when a subscription is refused for a rejected token or a foreign channel, then a security event names the path without the token; a missing token raises none', async () => {
+    const events: WsSecurityEvent[] = [];
+    await realtime.close();
+    realtime = attachWebSocketServer(http, {
+      bus,
+      authenticate,
+      canAccess,
+      logger: createLogger('silent'),
+      onSecurityEvent: (event) => events.push(event),
+    });
+
+    expect((await closeReason(`${wsUrl}/ws/experiments/1?token=forged-secret`)).code).toBe(4401);
+    expect((await closeReason(`${wsUrl}/ws/batch-experiments/7?token=bob`)).code).toBe(4404);
+    expect((await closeReason(`${wsUrl}/ws/experiments/1`)).code).toBe(4401);
+
+    expect(events).toEqual([
+      {
+        type: 'credentials_rejected',
+        path: '/ws/experiments/1',
+        ip: expect.any(String),
+        code: 4401,
+      },
+      {
+        type: 'resource_not_found',
+        path: '/ws/batch-experiments/7',
+        ip: expect.any(String),
+        code: 4404,
+      },
+    ]);
+    expect(JSON.stringify(events)).not.toContain('forged-secret');
   });
 
   it('when the client sends text that is not JSON, then it gets an error message and stays connected', async () => {
