@@ -92,6 +92,8 @@ const TABLES = [
   'datasets',
   'prompts',
   'dataset_runs',
+  // A failed request must not be audited either.
+  'audit_logs',
 ];
 
 /** Row counts of the main tables plus the latest update of the editable ones, in one query. */
