@@ -21,7 +21,7 @@ import {
 } from './rollup-sql.js';
 
 /** Experiments rebuilt per transaction: bounds each statement's IN list and lock set. */
-const CHUNK = 500;
+const CHUNK = 2000;
 
 /**
  * Keeps the analytics rollups fresh. Triggers (migration 20261205000200) mark an experiment
