@@ -112,6 +112,10 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
   await qi.addIndex('analytics_parameter_rollups', ['parameter', 'day'], {
     name: 'analytics_parameter_rollups_parameter_day',
   });
+  // Recomputing a user's day slices reads the experiment rollups of those days.
+  await qi.addIndex('analytics_parameter_rollups', ['day'], {
+    name: 'analytics_parameter_rollups_day',
+  });
 
   await qi.createTable('analytics_parameter_user_rollups', {
     id,
@@ -153,12 +157,12 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
   }
   for (const sql of experimentDeleteTrigger(dialect)) await qi.sequelize.query(sql);
   // The model comparison's rank-test sample: per model, the responses with the smallest
-  // hash (src/modules/analytics/analytics-sql.ts sampleHashSql, the same expression). MariaDB
-  // cannot index an expression over an AUTO_INCREMENT column; it sorts instead.
-  if (dialect === 'postgres' || dialect === 'sqlite') {
-    const id = dialect === 'postgres' ? 'CAST(id AS BIGINT)' : 'id';
+  // hash (src/modules/analytics/analytics-sql.ts sampleHashSql, the same expression).
+  // PostgreSQL only: MariaDB cannot index an expression over an AUTO_INCREMENT column, and an
+  // expression index on SQLite breaks Sequelize's describeTable (which later migrations use).
+  if (dialect === 'postgres') {
     await qi.sequelize.query(
-      `CREATE INDEX ${SAMPLE_INDEX} ON responses (model, ((${id} * 1327217885) % 2147483647))`,
+      `CREATE INDEX ${SAMPLE_INDEX} ON responses (model, ((CAST(id AS BIGINT) * 1327217885) % 2147483647))`,
     );
   }
   await qi.sequelize.query(`INSERT INTO ${DIRTY} (experiment_id) SELECT id FROM experiments`);
@@ -183,9 +187,7 @@ export async function down({ context: qi }: { context: QueryInterface }): Promis
       await qi.sequelize.query(`DROP FUNCTION IF EXISTS ${fn}()`);
     }
   }
-  if (dialect === 'postgres' || dialect === 'sqlite') {
-    await qi.sequelize.query(`DROP INDEX IF EXISTS ${SAMPLE_INDEX}`);
-  }
+  if (dialect === 'postgres') await qi.sequelize.query(`DROP INDEX IF EXISTS ${SAMPLE_INDEX}`);
   await qi.dropTable(DIRTY);
   await qi.dropTable(DIRTY_DAYS);
   await qi.dropTable('analytics_parameter_user_rollups');

@@ -193,8 +193,8 @@ export class AnalyticsRepository {
    * Overall quality of at most `perModel` scored responses of each model: those with the
    * smallest deterministic hash of the response id (the same rows on every call), for rank
    * tests that need values. One `ORDER BY hash LIMIT` per model: with the (model, hash) index
-   * of migration 20261205000200 (PostgreSQL, SQLite) that reads about `perModel` index entries
-   * per model instead of every response; MariaDB sorts each model's rows.
+   * of migration 20261205000200 (PostgreSQL) that reads about `perModel` index entries
+   * per model instead of every response; SQLite and MariaDB sort each model's rows.
    */
   async qualitySample(
     filter: AnalyticsFilter,
