@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import fc from 'fast-check';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,7 +41,14 @@ async function loadOperations(ctx: TestContext) {
   return { operations: operationsOf(res.body), schemas: schemaContext(res.body) };
 }
 
+/**
+ * FUZZ_LOG=<file> appends each request before it is sent: when a case kills the process (it
+ * happened: a grid built from a 1e-12 step), the file's last line is the culprit.
+ */
+const LOG_FILE = process.env.FUZZ_LOG;
+
 function send(ctx: TestContext, fixtures: FuzzFixtures, req: FuzzRequest) {
+  if (LOG_FILE) appendFileSync(LOG_FILE, `${ctx.kind} ${JSON.stringify(req)}\n`);
   let call = request(ctx.app)[req.method](req.url).set(fixtures.user.headers);
   if (req.body) call = call.set('Content-Type', req.body.contentType).send(req.body.text);
   return call.timeout(30_000);
