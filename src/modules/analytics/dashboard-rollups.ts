@@ -2,7 +2,7 @@ import type { Database } from '../../db/index.js';
 import type { TunedParameter } from '../metrics/parameter-insights.js';
 import type { AnalyticsFilter } from './analytics-sql.js';
 import { branch } from './dashboard-sql.js';
-import { baseGrain, parameterGrain } from './rollup-sql.js';
+import { baseGrain, DASHBOARD_VALUES, parameterGrain } from './rollup-sql.js';
 
 /**
  * The dashboard scan over the rollups: the same UNION ALL of GROUP BYs as the raw scan in
@@ -16,7 +16,12 @@ export function dashboardRollupSql(
   options: { previousFrom?: Date; parameters: TunedParameter[]; topExperiments: number },
 ): { sql: string; replacements: Record<string, unknown> } {
   const widened = options.previousFrom ? { ...filter, from: options.previousFrom } : filter;
-  const base = baseGrain(db, widened, options.previousFrom ? filter.from : undefined);
+  const base = baseGrain(
+    db,
+    widened,
+    options.previousFrom ? filter.from : undefined,
+    DASHBOARD_VALUES,
+  );
   const params = parameterGrain(db, filter, options.parameters, ['overall_quality']);
   // The two grains share placeholder names (:userId, :models…) with equal values, except the
   // window ones, which parameterGrain computes for the narrower current period: rename those.

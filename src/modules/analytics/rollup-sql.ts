@@ -37,17 +37,28 @@ export const ROLLUP_VALUES = [
 ];
 
 /** The same values as aggregates over raw rows `r` LEFT JOIN quality_metrics `q`. */
-export function rawRollupValues(): string {
-  return [
-    'COUNT(*) AS responses',
-    'SUM(r.cost) AS cost',
-    'COUNT(r.response_time) AS response_time_n',
-    'SUM(r.response_time) AS response_time_sum',
-    ...METRIC_COLUMNS.map(
-      (m) => `COUNT(q.${m}) AS ${m}_n, SUM(q.${m}) AS ${m}_sum, SUM(q.${m} * q.${m}) AS ${m}_sq`,
+export function rawRollupValues(columns: readonly string[] = ROLLUP_VALUES): string {
+  const sql: Record<string, string> = {
+    responses: 'COUNT(*)',
+    cost: 'SUM(r.cost)',
+    response_time_n: 'COUNT(r.response_time)',
+    response_time_sum: 'SUM(r.response_time)',
+    ...Object.fromEntries(
+      METRIC_COLUMNS.flatMap((m) => [
+        [`${m}_n`, `COUNT(q.${m})`],
+        [`${m}_sum`, `SUM(q.${m})`],
+        [`${m}_sq`, `SUM(q.${m} * q.${m})`],
+      ]),
     ),
-  ].join(', ');
+  };
+  return columns.map((c) => `${sql[c]} AS ${c}`).join(', ');
 }
+
+/**
+ * The analytics_rollups values the dashboard reads. Fewer columns let the raw edge days join
+ * quality_metrics through its (response_id, overall_quality) index alone, not its wide rows.
+ */
+export const DASHBOARD_VALUES = ['responses', 'cost', 'overall_quality_n', 'overall_quality_sum'];
 
 /** Value columns of analytics_parameter_rollups for some metrics. */
 export function parameterValueColumns(metrics: readonly MetricColumn[]): string[] {
@@ -156,7 +167,12 @@ function rawFilter(db: Database, filter: AnalyticsFilter, metrics: 'inner' | 'le
  * Per (period, day, model, experiment): the analytics_rollups values. `cut` splits the window
  * into 'previous' (before it) and 'current'; without one every row is 'current'.
  */
-export function baseGrain(db: Database, filter: AnalyticsFilter, cut?: Date): Grain {
+export function baseGrain(
+  db: Database,
+  filter: AnalyticsFilter,
+  cut?: Date,
+  columns: readonly string[] = ROLLUP_VALUES,
+): Grain {
   const window = windowParts(filter, cut ? [cut] : []);
   const roll = rollupFilter(db, ROLLUPS, filter);
   const replacements = { ...roll.replacements, ...window.replacements };
@@ -170,7 +186,7 @@ export function baseGrain(db: Database, filter: AnalyticsFilter, cut?: Date): Gr
   const where = [...roll.where, ...window.days];
   const members = [
     `SELECT ${rollupPeriod} AS period, a.day AS day, a.model AS model, a.experiment_id AS experiment_id, ` +
-      ROLLUP_VALUES.map((c) => `a.${c} AS ${c}`).join(', ') +
+      columns.map((c) => `a.${c} AS ${c}`).join(', ') +
       ` ${roll.from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`,
   ];
   if (window.raw) {
@@ -181,7 +197,7 @@ export function baseGrain(db: Database, filter: AnalyticsFilter, cut?: Date): Gr
       : `'current'`;
     members.push(
       `SELECT ${rawPeriod} AS period, ${daySql(db)} AS day, r.model AS model, r.experiment_id AS experiment_id, ` +
-        `${rawRollupValues()} ${raw.from} WHERE ${[...raw.where, window.raw].join(' AND ')} GROUP BY 1, 2, 3, 4`,
+        `${rawRollupValues(columns)} ${raw.from} WHERE ${[...raw.where, window.raw].join(' AND ')} GROUP BY 1, 2, 3, 4`,
     );
   }
   return { sql: members.join(' UNION ALL '), replacements };
@@ -189,8 +205,7 @@ export function baseGrain(db: Database, filter: AnalyticsFilter, cut?: Date): Gr
 
 /**
  * Per (parameter, bucket): the parameter sums of `metrics` (columns `<metric>_<sum>`), from
- * parameter rollups of whole days and raw edge rows; `onlyFrom` restricts both to a later
- * start (the dashboard's current period) while the window stays the caller's.
+ * parameter rollups of whole days and raw edge rows.
  */
 export function parameterGrain(
   db: Database,
