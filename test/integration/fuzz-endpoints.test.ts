@@ -133,6 +133,25 @@ describe.each(testDatabaseKinds())('fuzzing every endpoint on $name', (kind) => 
       }),
     ],
     [
+      'a denormal sweep step next to an empty range (Infinity × 0 cells = NaN passed the limit: out of memory)',
+      () => ({
+        method: 'post',
+        url: '/api/batch-experiments',
+        body: {
+          contentType: 'application/json',
+          text: JSON.stringify({
+            name: 'x',
+            prompt: 'p',
+            model: 'mock-fast',
+            parameter_ranges: {
+              max_tokens: { min: 15, max: 72334, step: 1.92e-301 },
+              frequency_penalty: { min: -0.1, max: -0.2, step: 0.05 },
+            },
+          }),
+        },
+      }),
+    ],
+    [
       'metadata nested 40 deep (MariaDB JSON columns stop at 32)',
       (f) => ({
         method: 'put',

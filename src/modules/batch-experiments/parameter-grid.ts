@@ -40,15 +40,22 @@ const BUILT_COUNT_LIMIT = 10_000;
  * ran the process out of memory before the cell limit could refuse the batch.
  */
 export function countCombinations(ranges: ParameterRanges): number {
-  return TUNED_PARAMETERS.reduce((n, p) => {
+  let built = 1;
+  let largest = 0;
+  for (const p of TUNED_PARAMETERS) {
     const range = ranges[p];
-    if (!range) return n;
+    if (!range) continue;
     const estimate =
       'values' in range
         ? range.values.length
         : Math.floor((range.max - range.min) / range.step + 1e-9) + 1;
-    return n * (estimate > BUILT_COUNT_LIMIT ? estimate : rangeValues(range).length);
-  }, 1);
+    if (estimate > BUILT_COUNT_LIMIT) largest = Math.max(largest, estimate);
+    else built *= rangeValues(range).length;
+  }
+  if (largest === 0) return built;
+  // At least the largest range's size, even if another range is empty: Infinity × 0 (a
+  // denormal step next to an empty range) once made NaN, which passed the cell limit.
+  return Math.min(largest * Math.max(built, 1), Number.MAX_SAFE_INTEGER);
 }
 
 /**
