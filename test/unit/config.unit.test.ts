@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEV_JWT_SECRET, loadConfig } from '../../src/config/index.js';
+import {
+  ConfigError,
+  DEV_JWT_SECRET,
+  defaultQualityThreads,
+  loadConfig,
+} from '../../src/config/index.js';
 import { parseDurationSeconds } from '../../src/config/duration.js';
 import { parseDatabaseUrl } from '../../src/config/database-url.js';
 
@@ -165,5 +170,12 @@ describe('parseDatabaseUrl', () => {
     expect(parseDatabaseUrl('postgres://localhost:5432')).toEqual({
       error: 'the URL names no database (add /dbname after the host)',
     });
+  });
+});
+
+describe('defaultQualityThreads', () => {
+  it('when QUALITY_THREADS is unset, then one core scores on the main thread, two cores get one thread, more get cores − 2 up to 4', () => {
+    expect([1, 2, 3, 4, 6, 8, 32].map(defaultQualityThreads)).toEqual([0, 1, 1, 2, 4, 4, 4]);
+    expect(loadConfig({ QUALITY_THREADS: '0' }).quality.threads).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { HeuristicEngine } from '../../src/quality/heuristic-engine.js';
 import { PooledHeuristicEngine } from '../../src/quality/pooled-heuristic-engine.js';
 import type { QualityReport } from '../../src/quality/types.js';
@@ -50,5 +50,19 @@ describe('heuristic scoring on worker threads', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(pooled.score(TEXTS[0]!, { signal: controller.signal })).rejects.toThrow();
+  });
+});
+
+describe('scoring threads on demand', () => {
+  it('when nothing has been scored, then no thread runs; the first scoring starts one and an idle pool lets it go', async () => {
+    const pooled = new PooledHeuristicEngine({ threads: 1, idleTimeoutMs: 200 });
+    try {
+      expect(pooled.threads).toBe(0);
+      await pooled.score(TEXTS[0]!);
+      expect(pooled.threads).toBe(1);
+      await vi.waitFor(() => expect(pooled.threads).toBe(0), { timeout: 10_000, interval: 50 });
+    } finally {
+      await pooled.close();
+    }
   });
 });
