@@ -1,14 +1,5 @@
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  Line,
-  LineChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { QualityLineChart } from './QualityLineChart';
 import { label } from '../lib/format';
 
 export interface ExperimentStats {
@@ -31,22 +22,12 @@ export function ExperimentCharts({ stats }: { stats: ExperimentStats }) {
     <div className="grid grid-2">
       <figure className="chart" aria-label="Quality of each response in order">
         <figcaption>Quality by response</figcaption>
-        <ResponsiveContainer width="100%" height={220}>
-          <LineChart data={stats.time_series} margin={{ top: 8, right: 16, bottom: 4, left: -12 }}>
-            <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-            <XAxis dataKey="response_order" tick={{ fontSize: 12 }} />
-            <YAxis domain={[0, 100]} tick={{ fontSize: 12 }} />
-            <Tooltip />
-            <Line
-              type="monotone"
-              dataKey="quality"
-              stroke="#4f46e5"
-              strokeWidth={2}
-              dot={{ r: 3 }}
-              isAnimationActive={false}
-            />
-          </LineChart>
-        </ResponsiveContainer>
+        <QualityLineChart
+          data={stats.time_series}
+          xKey="response_order"
+          yKey="quality"
+          height={220}
+        />
       </figure>
       <figure className="chart" aria-label="Mean score of each quality dimension">
         <figcaption>Dimension means</figcaption>

@@ -1,17 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  Line,
-  LineChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { QualityLineChart } from '../components/QualityLineChart';
 import { api } from '../api/client';
 import { Card, Empty, ErrorBox, Loading, PageHeader, Stat } from '../components/ui';
 import { fmtCost, fmtNumber, fmtPercent, label } from '../lib/format';
@@ -113,26 +104,13 @@ export function DashboardPage() {
               <div className="grid grid-2">
                 <Card title="Quality trend">
                   <figure className="chart" aria-label="Average quality per day">
-                    <ResponsiveContainer width="100%" height={240}>
-                      <LineChart
-                        data={d.quality_trends}
-                        margin={{ top: 8, right: 16, bottom: 4, left: -12 }}
-                      >
-                        <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-                        <XAxis dataKey="date" tick={{ fontSize: 12 }} />
-                        <YAxis domain={[0, 100]} tick={{ fontSize: 12 }} />
-                        <Tooltip />
-                        <Line
-                          type="monotone"
-                          dataKey="average_quality"
-                          name="Avg quality"
-                          stroke="#4f46e5"
-                          strokeWidth={2}
-                          dot={{ r: 3 }}
-                          isAnimationActive={false}
-                        />
-                      </LineChart>
-                    </ResponsiveContainer>
+                    <QualityLineChart
+                      data={d.quality_trends}
+                      xKey="date"
+                      yKey="average_quality"
+                      name="Avg quality"
+                      height={240}
+                    />
                   </figure>
                 </Card>
                 <Card title="Model performance">
