@@ -1,11 +1,13 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from './index.js';
+import { queuedWrite } from './write-transaction.js';
 
 /**
  * Single-row INSERT and UPDATE by id without the model layer, for the hot path of sweeps (a
  * batch cell writes three rows). Sequelize's model methods cost about four times a raw
  * statement here (instance building, validation, hooks); these write the same values the
  * models would, on every dialect. Table and column names come from our code, never from input.
+ * On SQLite, writes outside a transaction wait their turn in the process's write queue.
  */
 
 type Values = Record<string, unknown>;
@@ -44,10 +46,9 @@ export async function insertRow(db: Database, table: string, values: Values): Pr
     return Number(rows[0]!.id);
   }
   // SQLite and MySQL/MariaDB answer an INSERT with [insert id, affected rows].
-  const [id] = (await db.sequelize.query(sql, { type: QueryTypes.INSERT, replacements })) as [
-    unknown,
-    number,
-  ];
+  const [id] = (await queuedWrite(db, () =>
+    db.sequelize.query(sql, { type: QueryTypes.INSERT, replacements }),
+  )) as [unknown, number];
   return Number(id);
 }
 
@@ -79,11 +80,13 @@ export async function insertRows<R extends Record<string, unknown>>(
     `/* rows */ INSERT INTO ${qi.quoteIdentifier(table)} ` +
     `(${columns.map((c) => qi.quoteIdentifier(c)).join(', ')}) VALUES ${tuples.join(', ')} ` +
     `RETURNING ${returning.map((c) => qi.quoteIdentifier(c)).join(', ')}`;
-  const result = await db.sequelize.query<Record<string, unknown>>(sql, {
-    type: QueryTypes.SELECT,
-    replacements,
-    ...(transaction ? { transaction } : {}),
-  });
+  const insert = () =>
+    db.sequelize.query<Record<string, unknown>>(sql, {
+      type: QueryTypes.SELECT,
+      replacements,
+      ...(transaction ? { transaction } : {}),
+    });
+  const result = await (transaction ? insert() : queuedWrite(db, insert));
   // Drivers differ in how they return integers (PostgreSQL BIGINT as text): numbers here.
   return result.map(
     (row) => Object.fromEntries(returning.map((c) => [c, Number(row[c])])) as unknown as R,
@@ -104,9 +107,10 @@ export async function updateRowById(
 ): Promise<boolean> {
   const qi = db.sequelize.getQueryInterface();
   const sets = Object.keys(values).map((c) => `${qi.quoteIdentifier(c)} = :${c}`);
-  const [, affected] = (await db.sequelize.query(
-    `UPDATE ${qi.quoteIdentifier(table)} SET ${sets.join(', ')} WHERE id = :__id${condition ? ` AND (${condition})` : ''}`,
-    { type: QueryTypes.UPDATE, replacements: { ...replacementsFor(db, values), __id: id } },
+  const sql = `UPDATE ${qi.quoteIdentifier(table)} SET ${sets.join(', ')} WHERE id = :__id${condition ? ` AND (${condition})` : ''}`;
+  const replacements = { ...replacementsFor(db, values), __id: id };
+  const [, affected] = (await queuedWrite(db, () =>
+    db.sequelize.query(sql, { type: QueryTypes.UPDATE, replacements }),
   )) as [unknown, number];
   return affected > 0;
 }

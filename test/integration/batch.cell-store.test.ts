@@ -125,7 +125,7 @@ describe.each(testDatabaseKinds())('cell store ($name)', (kind) => {
     expect(await ctx.db.models.QualityMetric.count({ where: { response_id: failedId! } })).toBe(1);
   });
 
-  it('when counts are asked for several combinations at once, then each answer has the batch total and its own combination', async () => {
+  it('when counts are asked for several combinations at once, then each answer has the batch total and its own combination with its failures', async () => {
     const batchId = await newBatch();
     await Promise.all([
       store.store(outcome(batchId, 1, 1)),
@@ -137,8 +137,8 @@ describe.each(testDatabaseKinds())('cell store ($name)', (kind) => {
       store.finishedCounts(batchId, 2),
       store.finishedCounts(batchId, 3),
     ]);
-    expect(one).toEqual({ batch: 3, combination: 2 });
-    expect(two).toEqual({ batch: 3, combination: 1 });
-    expect(three).toEqual({ batch: 3, combination: 0 });
+    expect(one).toEqual({ batch: 3, combination: 2, combinationFailed: 1 });
+    expect(two).toEqual({ batch: 3, combination: 1, combinationFailed: 0 });
+    expect(three).toEqual({ batch: 3, combination: 0, combinationFailed: 0 });
   });
 });

@@ -226,18 +226,22 @@ export class BatchExperimentsRepository {
 
   /**
    * Finished (completed or failed) cells of the batch, and of each of some of its
-   * combinations (in their order). One round trip: this runs after every group of cells.
+   * combinations (in their order) with how many of those failed. One round trip: this runs
+   * after every group of cells.
    */
   async finishedCounts(
     batchId: number,
     combinationIds: readonly number[],
-  ): Promise<{ batch: number; combinations: number[] }> {
+  ): Promise<{ batch: number; combinations: Array<{ finished: number; failed: number }> }> {
     const replacements: Record<string, unknown> = { batchId };
-    const perCombination = combinationIds.map((id, i) => {
+    const perCombination = combinationIds.flatMap((id, i) => {
       replacements[`c${i}`] = id;
-      return `COALESCE(SUM(CASE WHEN combination_id = :c${i} THEN 1 ELSE 0 END), 0) AS c${i}`;
+      return [
+        `COALESCE(SUM(CASE WHEN combination_id = :c${i} THEN 1 ELSE 0 END), 0) AS c${i}`,
+        `COALESCE(SUM(CASE WHEN combination_id = :c${i} AND status = 'failed' THEN 1 ELSE 0 END), 0) AS f${i}`,
+      ];
     });
-    const columns = combinationIds.map((_, i) => `c${i}`);
+    const columns = combinationIds.flatMap((_, i) => [`c${i}`, `f${i}`]);
     const [row] = await selectRows<Record<string, number>>(
       this.db,
       `SELECT ${['COUNT(*) AS batch', ...perCombination].join(', ')}
@@ -245,7 +249,13 @@ export class BatchExperimentsRepository {
         WHERE batch_experiment_id = :batchId AND status IN ('completed', 'failed')`,
       { replacements, numbers: ['batch', ...columns] },
     );
-    return { batch: row?.batch ?? 0, combinations: columns.map((c) => row?.[c] ?? 0) };
+    return {
+      batch: row?.batch ?? 0,
+      combinations: combinationIds.map((_, i) => ({
+        finished: row?.[`c${i}`] ?? 0,
+        failed: row?.[`f${i}`] ?? 0,
+      })),
+    };
   }
 
   /** The status alone: what a cell job checks first (pause and stop act through it). */

@@ -17,11 +17,7 @@ import type { ExperimentsRepository } from '../experiments/experiments.repositor
 import type { Parameters } from '../experiments/parameters.schema.js';
 import type { QualityReport } from '../../quality/types.js';
 import type { ScoringService } from '../metrics/scoring.service.js';
-import type {
-  BatchExperimentsRepository,
-  BatchRow,
-  CellCount,
-} from './batch-experiments.repository.js';
+import type { BatchExperimentsRepository, BatchRow } from './batch-experiments.repository.js';
 import { computeCounts, type BatchCounts } from './batch-progress.js';
 import { batchInsights, resultsSummary, summarizeCombinations } from './batch-stats.js';
 import { sendBatchFinished } from './batch-notifications.js';
@@ -342,33 +338,42 @@ export class BatchRunner {
     return true;
   }
 
-  /** Events, budget and completion after a cell finished. */
+  /**
+   * Events, budget and completion after a cell finished. Per cell this is one grouped count;
+   * the batch's full per-combination counts are read only when progress is due (throttled)
+   * or the batch is done, so a sweep's bookkeeping does not grow with its size per cell.
+   */
   private async afterCell(batch: BatchRow, combinationId: number): Promise<void> {
     const batchId = batch.id;
     const iterations = batch.iterations_per_combination;
     const totalCells = (batch.combinations?.length ?? 0) * iterations;
-    // Two indexed counts per cell; the full per-combination counts only when something is due.
     const finished = await this.cells.finishedCounts(batchId, combinationId);
-    const combinationDone = finished.combination === iterations;
+    if (finished.combination === iterations)
+      await this.announceCombination(batch, combinationId, finished.combinationFailed);
     const batchDone = finished.batch >= totalCells;
     const progressDue = Date.now() - (this.lastProgress.get(batchId) ?? 0) >= PROGRESS_THROTTLE_MS;
-    if (!combinationDone && !batchDone && !progressDue) {
+    if (!batchDone && !progressDue) {
       await this.budgetExhausted(batch);
       return;
     }
-    const cellCounts = await this.batches.cellCounts(batchId);
-    const counts = computeCounts(batch.combinations?.length ?? 0, iterations, cellCounts);
-    if (combinationDone) {
-      // The stored counters follow the rows whenever a combination finishes.
-      await this.batches.update(batchId, {
-        completed_combinations: counts.completed_combinations,
-        failed_combinations: counts.failed_combinations,
-      });
-      await this.announceCombination(batch, combinationId, cellCounts);
+    const counts = computeCounts(
+      batch.combinations?.length ?? 0,
+      iterations,
+      await this.batches.cellCounts(batchId),
+    );
+    if (counts.finished) {
+      await this.publishProgress(batchId, counts);
+      await this.finalize(batch, counts);
+      return;
     }
+    // The API computes counts from the rows; the stored counters, for whoever reads the table
+    // directly, follow them with each progress update and are exact once the batch ends.
+    await this.batches.update(batchId, {
+      completed_combinations: counts.completed_combinations,
+      failed_combinations: counts.failed_combinations,
+    });
     await this.publishProgress(batchId, counts);
-    if (counts.finished) await this.finalize(batch, counts);
-    else await this.budgetExhausted(batch);
+    await this.budgetExhausted(batch);
   }
 
   /**
@@ -380,11 +385,8 @@ export class BatchRunner {
   private async announceCombination(
     batch: BatchRow,
     combinationId: number,
-    cellCounts: readonly CellCount[],
+    failedHere: number,
   ): Promise<void> {
-    const failedHere = cellCounts
-      .filter((c) => c.combination_id === combinationId && c.status === 'failed')
-      .reduce((n, c) => n + c.count, 0);
     const key = `${batch.id}.${combinationId}.${failedHere}`;
     if (this.announced.has(key)) return;
     this.announced.add(key);
@@ -405,11 +407,7 @@ export class BatchRunner {
     if (!batch?.combinations?.[payload.combinationId - 1]) return;
     const finished = await this.cells.finishedCounts(batch.id, payload.combinationId);
     if (finished.combination < batch.iterations_per_combination) return;
-    await this.announceCombination(
-      batch,
-      payload.combinationId,
-      await this.batches.cellCounts(batch.id),
-    );
+    await this.announceCombination(batch, payload.combinationId, finished.combinationFailed);
   }
 
   private async publishProgress(batchId: number, counts: BatchCounts): Promise<void> {

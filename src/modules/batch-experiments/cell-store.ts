@@ -29,6 +29,8 @@ export interface FinishedCounts {
   batch: number;
   /** Finished cells of the requested combination. */
   combination: number;
+  /** Failed cells of the requested combination. */
+  combinationFailed: number;
 }
 
 const cellKey = (batchId: number, combinationId: number, iteration: number) =>
@@ -140,7 +142,8 @@ export class CellStore {
       combinationIds.forEach((id, i) =>
         answers.set(`${batchId}.${id}`, {
           batch: counts.batch,
-          combination: counts.combinations[i]!,
+          combination: counts.combinations[i]!.finished,
+          combinationFailed: counts.combinations[i]!.failed,
         }),
       );
     }
