@@ -97,11 +97,29 @@ describe.each(testDatabaseKinds())('batch experiments run on $name', (kind) => {
 
   it('when a provider fails for one setting, then those cells are errors (not low scores) and retry_failed re-runs only them', async () => {
     provider.failWhen = (req) => req.parameters.temperature === 0.9;
+    const announced: Array<Record<string, unknown>> = [];
+    const unsubscribe = ctx.services.events.subscribe((event) => {
+      if (event.type === 'combination_completed')
+        announced.push(event.data as Record<string, unknown>);
+    });
     const created = await createBatch(ctx, user, {
       parameter_ranges: { temperature: { values: [0.3, 0.9] } },
       iterations_per_combination: 2,
     });
     const done = await waitForBatch(ctx, user, created.id);
+    unsubscribe();
+    // Each combination is announced once, with how many of its iterations failed.
+    expect(
+      announced
+        .map((data) => [
+          (data.parameters as { temperature: number }).temperature,
+          data.failed_iterations,
+        ])
+        .sort(),
+    ).toEqual([
+      [0.3, 0],
+      [0.9, 2],
+    ]);
     expect(done).toMatchObject({
       status: 'completed',
       completed_cells: 2,

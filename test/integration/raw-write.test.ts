@@ -1,6 +1,7 @@
-import { UniqueConstraintError } from 'sequelize';
+import { Op, UniqueConstraintError } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertRow, insertRows, updateRowById } from '../../src/db/raw-write.js';
+import { queuedWrite, writeTransaction } from '../../src/db/write-transaction.js';
 import { testDatabaseKinds } from '../helpers/databases.js';
 import { createExperiment, createUser } from '../helpers/factories.js';
 import { createTestContext, type TestContext } from '../helpers/test-app.js';
@@ -152,5 +153,70 @@ describe.each(testDatabaseKinds())('raw row writes ($name)', (kind) => {
     expect(
       await ctx.db.models.Response.count({ where: { batch_experiment_id: batch.get('id') } }),
     ).toBe(1);
+  });
+
+  const newResponse = () =>
+    insertRow(ctx.db, 'responses', {
+      experiment_id: experimentId,
+      content: 'start',
+      status: 'generating',
+      created_at: new Date(),
+      updated_at: new Date(),
+    });
+
+  it('when raw writes and write transactions are made at the same time, then every one applies (on SQLite in the order they were made)', async () => {
+    const id = await newResponse();
+    const writes = Array.from({ length: 24 }, (_, i) =>
+      i % 3 === 2
+        ? writeTransaction(ctx.db, async (transaction) => {
+            await insertRows(
+              ctx.db,
+              'responses',
+              [
+                {
+                  experiment_id: experimentId,
+                  content: `transaction ${i}`,
+                  status: 'completed',
+                  created_at: new Date(),
+                  updated_at: new Date(),
+                },
+              ],
+              ['id'],
+              transaction,
+            );
+            await ctx.db.sequelize.query('UPDATE responses SET content = :content WHERE id = :id', {
+              replacements: { content: `write ${i}`, id },
+              transaction,
+            });
+          })
+        : updateRowById(ctx.db, 'responses', id, { content: `write ${i}` }),
+    );
+    await Promise.all(writes);
+    const inserted = await ctx.db.models.Response.count({
+      where: { experiment_id: experimentId, content: { [Op.like]: 'transaction %' } },
+    });
+    expect(inserted).toBe(8);
+    const content = (await ctx.db.models.Response.findByPk(id))!.get('content');
+    if (kind.name === 'sqlite') expect(content).toBe('write 23');
+    else expect(content).toMatch(/^write \d+$/);
+  });
+
+  it('when a queued write makes a raw write itself, then that write runs at once instead of waiting behind its caller', async () => {
+    const id = await newResponse();
+    const changed = await queuedWrite(ctx.db, async () => {
+      await updateRowById(ctx.db, 'responses', id, { content: 'outer' });
+      return updateRowById(ctx.db, 'responses', id, { content: 'inner' });
+    });
+    expect(changed).toBe(true);
+    expect((await ctx.db.models.Response.findByPk(id))!.get('content')).toBe('inner');
+  });
+
+  it('when a queued write fails, then the writes queued after it still run', async () => {
+    const id = await newResponse();
+    const failing = queuedWrite(ctx.db, () => Promise.reject(new Error('boom')));
+    const after = updateRowById(ctx.db, 'responses', id, { content: 'after a failure' });
+    await expect(failing).rejects.toThrow('boom');
+    expect(await after).toBe(true);
+    expect((await ctx.db.models.Response.findByPk(id))!.get('content')).toBe('after a failure');
   });
 });
