@@ -43,7 +43,10 @@ export function ExperimentsPage() {
     placeholderData: keepPreviousData,
   });
   const update = (patch: Record<string, string>) => {
-    const next = new URLSearchParams(params);
+    // From the address bar, not `params`: two filter changes in quick succession (a search,
+    // then a status) run before the page re-renders, and the second would bring back what
+    // the first removed. Navigation updates the address at once; the render comes later.
+    const next = new URLSearchParams(window.location.search);
     for (const [k, v] of Object.entries(patch))
       if (v) next.set(k, v);
       else next.delete(k);
