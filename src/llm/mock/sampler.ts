@@ -49,6 +49,15 @@ export interface PickOptions {
 export class TokenSampler {
   /** How often each word (or frame key) has been emitted so far in this response. */
   private readonly counts = new Map<string, number>();
+  /**
+   * Each bank's priors in this response, by bank name: they depend only on the context seed,
+   * the bank, its size and the steepness — not on the entries — and hashing and sorting them
+   * again for every pick was most of the mock's time.
+   */
+  private readonly priorsByBank = new Map<
+    string,
+    { size: number; steepness: number; priors: Priors }
+  >();
 
   constructor(
     private readonly rng: Rng,
@@ -67,6 +76,17 @@ export class TokenSampler {
     this.counts.set(key, this.count(key) + 1);
   }
 
+  private priors(bank: string, items: readonly string[], steepness: number): Priors {
+    const cached = this.priorsByBank.get(bank);
+    if (cached && cached.size === items.length && cached.steepness === steepness)
+      return cached.priors;
+    const priors = withMassOrder(
+      items.map((_, i) => -steepness * Math.log(i + 1) + contextNoise(this.contextSeed, bank, i)),
+    );
+    this.priorsByBank.set(bank, { size: items.length, steepness, priors });
+    return priors;
+  }
+
   /**
    * Picks one entry of `items` and records it. `keyOf` maps an entry to the key penalties are
    * counted on (the lower-cased word by default, so a word repeated from any bank is penalised);
@@ -77,20 +97,21 @@ export class TokenSampler {
     const keyOf = options.keyOf ?? ((item: string) => item.toLowerCase());
     const { temperature, topP, frequencyPenalty, presencePenalty } = this.knobs;
     const steepness = options.steepness ?? ZIPF;
-    const priors = items.map(
-      (_, i) => -steepness * Math.log(i + 1) + contextNoise(this.contextSeed, bank, i),
-    );
-    const allowed = items.map((item, i) => !options.avoid?.has(keyOf(item, i)));
-    if (!allowed.some(Boolean)) allowed.fill(true);
-    const kept = nucleus(priors, allowed, topP);
+    const priors = this.priors(bank, items, steepness);
+    // Only the entries the nucleus walks through are looked at: banks are long, nuclei short.
+    const { avoid } = options;
+    const kept =
+      (avoid && avoid.size > 0
+        ? nucleus(priors.byMass, (i) => !avoid.has(keyOf(items[i]!, i)), topP)
+        : undefined) ?? nucleus(priors.byMass, () => true, topP)!;
     // Scaled by temperature, so next to the prior (divided by it below) it fades as T → 0.
     const aversion = (options.aversion ?? 0) * temperature;
-    const logits = items.map((item, i) => {
-      if (!kept.has(i)) return -Infinity;
-      const seen = this.count(keyOf(item, i));
+    const logits = new Array<number>(items.length).fill(-Infinity);
+    for (const i of kept) {
+      const seen = this.count(keyOf(items[i]!, i));
       const penalty = (frequencyPenalty + aversion) * seen + (seen > 0 ? presencePenalty : 0);
-      return (priors[i] as number) - penalty;
-    });
+      logits[i] = (priors.logits[i] as number) - penalty;
+    }
     // The uniform is drawn unconditionally so the stream stays aligned across temperatures.
     const u = this.rng.next();
     const index =
@@ -108,34 +129,42 @@ function argmax(values: readonly number[]): number {
   return best;
 }
 
+/** A bank's prior logits, and their probabilities (at temperature 1) likeliest first. */
+interface Priors {
+  logits: number[];
+  byMass: Array<readonly [probability: number, index: number]>;
+}
+
+function withMassOrder(logits: number[]): Priors {
+  const max = Math.max(...logits);
+  const weights = logits.map((p) => Math.exp(p - max));
+  const total = weights.reduce((a, b) => a + b, 0);
+  const byMass = weights.map((w, i) => [w / total, i] as const).sort((a, b) => b[0] - a[0]);
+  return { logits, byMass };
+}
+
 /**
  * The entries top_p keeps: the likeliest under the model's own (temperature-1) distribution
  * until their mass reaches top_p. Taking it before temperature and penalties is a deliberate
  * simplification: a low top_p then confines every pick to the head of each bank, the narrow
  * vocabulary it is known for, while penalties and temperature still act inside that head.
- * Excluded entries do not count; if all kept ones are excluded, the next allowed one joins.
+ * Excluded entries do not count; if all kept ones are excluded, the next allowed one joins;
+ * if every entry is excluded, the answer is undefined.
  */
 function nucleus(
-  priors: readonly number[],
-  allowed: readonly boolean[],
+  byMass: Priors['byMass'],
+  allowed: (index: number) => boolean,
   topP: number,
-): Set<number> {
-  const max = Math.max(...priors);
-  const weights = priors.map((p) => Math.exp(p - max));
-  const total = weights.reduce((a, b) => a + b, 0);
-  const order = weights.map((w, i) => [w / total, i] as const).sort((a, b) => b[0] - a[0]);
+): Set<number> | undefined {
   const kept = new Set<number>();
   let mass = 0;
-  let anyAllowed = false;
-  for (const [p, i] of order) {
-    if (kept.size > 0 && mass >= topP && anyAllowed) break;
-    if (allowed[i]) {
-      kept.add(i);
-      anyAllowed = true;
-    }
+  for (const [p, i] of byMass) {
+    if (kept.size > 0 && mass >= topP) break;
+    if (allowed(i)) kept.add(i);
     mass += p;
   }
-  return kept;
+  // Nothing allowed at all: the caller lets every entry in again.
+  return kept.size > 0 ? kept : undefined;
 }
 
 /** Softmax at `temperature`, sampled by inverse CDF in bank order (nearby knobs, nearby words). */
