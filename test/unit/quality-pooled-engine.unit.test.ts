@@ -53,6 +53,52 @@ describe('heuristic scoring on worker threads', () => {
   });
 });
 
+describe('texts sent to the scoring thread in groups', () => {
+  const pooled = new PooledHeuristicEngine({ threads: 1 });
+  const local = new HeuristicEngine();
+  afterAll(() => pooled.close());
+
+  it('when many texts are scored at once on one thread, then each gets its own report (they travel in groups of up to 16)', async () => {
+    const texts = Array.from({ length: 40 }, (_, i) => ({
+      ...TEXTS[i % TEXTS.length]!,
+      content: `${TEXTS[i % TEXTS.length]!.content} Variant ${i}.`,
+    }));
+    const reports = await Promise.all(texts.map((t) => pooled.score(t)));
+    reports.forEach((report, i) =>
+      expect(comparable(report)).toEqual(comparable(local.scoreSync(texts[i]!))),
+    );
+  });
+
+  it('when one text of a group cannot be scored, then it alone fails and the others get their reports', async () => {
+    const results = await Promise.allSettled([
+      pooled.score(TEXTS[0]!),
+      pooled.score(TEXTS[1]!),
+      pooled.score({ content: 42 as unknown as string }),
+      pooled.score(TEXTS[2]!),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(
+      (results[3] as PromiseFulfilledResult<QualityReport>).value.overall_quality,
+    ).toBeGreaterThan(0);
+  });
+
+  it('when a waiting text is aborted, then it is refused at once and the rest of its group is scored', async () => {
+    const controller = new AbortController();
+    const busy = pooled.score(TEXTS[0]!); // occupies the thread, so the next ones wait
+    const aborted = pooled.score(TEXTS[1]!, { signal: controller.signal });
+    const kept = pooled.score(TEXTS[2]!);
+    controller.abort(new Error('no longer needed'));
+    await expect(aborted).rejects.toThrow('no longer needed');
+    expect(comparable(await kept)).toEqual(comparable(local.scoreSync(TEXTS[2]!)));
+    await busy;
+  });
+});
+
 describe('scoring threads on demand', () => {
   it('when nothing has been scored, then no thread runs; the first scoring starts one and an idle pool lets it go', async () => {
     const pooled = new PooledHeuristicEngine({ threads: 1, idleTimeoutMs: 200 });
