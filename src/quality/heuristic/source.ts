@@ -93,7 +93,8 @@ const NUMBER_WORDS: Record<string, string> = {
  * A number in a response is supported when each of its values occurs in the source.
  */
 export function numericValues(token: string): string[] {
-  const word = NUMBER_WORDS[token];
+  // Own keys only: "constructor" or "toString" in a text are words, not numbers.
+  const word = Object.hasOwn(NUMBER_WORDS, token) ? NUMBER_WORDS[token] : undefined;
   if (word) return [word];
   return normalizeNumber(token).match(/\d+(?:\.\d+)?/g) ?? [];
 }
