@@ -67,6 +67,7 @@ describe.each(testDatabaseKinds())('batch experiments API on $name', (kind) => {
     ['a temperature above 2', { temperature: { min: 0.5, max: 3, step: 0.5 } }],
     ['min above max', { top_p: { min: 0.9, max: 0.1, step: 0.1 } }],
     ['a zero step', { top_p: { min: 0.1, max: 0.2, step: 0 } }],
+    ['a step finer than the rounding', { top_p: { min: 0, max: 1e-9, step: 1e-12 } }],
     ['an unknown parameter', { temprature: { values: [0.1] } }],
     ['no parameter at all', {}],
     ['a fractional max_tokens', { max_tokens: { values: [100.5] } }],

@@ -152,6 +152,28 @@ describe.each(testDatabaseKinds())('fuzzing every endpoint on $name', (kind) => 
       }),
     ],
     [
+      'a step finer than the rounding inside a range narrower than it (every value rounded to 0 and the walk never ended: out of memory)',
+      () => ({
+        method: 'post',
+        url: '/api/batch-experiments',
+        body: {
+          contentType: 'application/json',
+          text: JSON.stringify({
+            name: 'x',
+            prompt: 'p',
+            model: 'mock-fast',
+            parameter_ranges: {
+              frequency_penalty: {
+                min: -1.6903036940252004e-147,
+                max: 7.490158794732769e-296,
+                step: 6.740685681341584e-121,
+              },
+            },
+          }),
+        },
+      }),
+    ],
+    [
       'metadata nested 40 deep (MariaDB JSON columns stop at 32)',
       (f) => ({
         method: 'put',

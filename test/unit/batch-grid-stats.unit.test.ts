@@ -27,6 +27,21 @@ describe('parameter grid', () => {
     expect(rangeValues({ values: [500, 1000, 500] })).toEqual([500, 1000]);
   });
 
+  it('when the step is finer than the rounding, then the range still ends, each distinct value once', () => {
+    // Every value rounds to 0: a walk waiting for the value to pass max never ended.
+    expect(
+      rangeValues({
+        min: -1.6903036940252004e-147,
+        max: 7.490158794732769e-296,
+        step: 6.740685681341584e-121,
+      }),
+    ).toEqual([0]);
+    expect(rangeValues({ min: 0, max: 1e-9, step: 1e-11 })).toEqual(
+      Array.from({ length: 11 }, (_, i) => Number((i * 1e-10).toFixed(10))),
+    );
+    expect(rangeValues({ min: 1, max: 0.5, step: 0.1 })).toEqual([]);
+  });
+
   it('when expanding, then the cartesian product over the base, 1-based ids, first parameter slowest', () => {
     const ranges = {
       temperature: { values: [0.2, 0.8] },

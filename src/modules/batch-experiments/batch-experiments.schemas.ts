@@ -7,6 +7,7 @@ import {
   PartialParametersSchema,
 } from '../experiments/parameters.schema.js';
 import { TUNED_PARAMETERS, type TunedParameter } from '../metrics/parameter-insights.js';
+import { MIN_STEP, MIN_STEP_MESSAGE } from './parameter-grid.js';
 
 /** A range of one parameter: `{min, max, step}` or `{values: [...]}`, each value in bounds. */
 function rangeSchema(parameter: TunedParameter) {
@@ -14,6 +15,7 @@ function rangeSchema(parameter: TunedParameter) {
   const step = z
     .number({ error: 'A positive step' })
     .positive('A positive step')
+    .refine((s) => !(s > 0) || s >= MIN_STEP, MIN_STEP_MESSAGE)
     .refine((s) => parameter !== 'max_tokens' || Number.isInteger(s), 'An integer step');
   return z.union(
     [

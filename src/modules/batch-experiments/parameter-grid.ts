@@ -15,20 +15,33 @@ export type ParameterRanges = Partial<Record<TunedParameter, ParameterRange>>;
  */
 export type Combination = { combination_id: number; prompt_index?: number } & Parameters;
 
+/** The finest step that means anything: range values are rounded to 10 decimals. */
+export const MIN_STEP = 1e-10;
+export const MIN_STEP_MESSAGE = 'A step of at least 1e-10 (values are rounded to 10 decimals)';
+
 /**
  * The values of one range. Steps are float-safe: value i is `round(min + i*step, 10)` (never
- * an accumulated sum) and the end is included with a 1e-9 tolerance, so 0.1..1.0 step 0.1 is
- * exactly ten values. Duplicates of a `values` list are dropped, order kept.
+ * an accumulated sum) and the end is included with a tolerance of 1e-9 steps, so 0.1..1.0
+ * step 0.1 is exactly ten values. Duplicates are dropped, order kept (a `values` list, or a
+ * step finer than the rounding).
  */
 export function rangeValues(range: ParameterRange): number[] {
   if ('values' in range) return [...new Set(range.values)];
-  const out: number[] = [];
-  for (let i = 0; ; i += 1) {
-    const value = round(range.min + i * range.step, 10)!;
-    if (value > range.max + 1e-9) break;
-    out.push(value);
-  }
-  return out;
+  const values = new Set<number>();
+  const count = stepCount(range);
+  for (let i = 0; i < count; i += 1)
+    values.add(Math.min(round(range.min + i * range.step, 10)!, range.max));
+  return [...values];
+}
+
+/**
+ * How many steps fit in a range, counted rather than walked: a walk that stopped once the
+ * rounded value passed `max` never stopped for a step finer than the rounding inside a range
+ * narrower than it (`{min: -1e-147, max: 1e-296, step: 1e-121}`: every value rounds to 0),
+ * and grew its array until the process died (found by the fuzzer).
+ */
+function stepCount({ min, max, step }: { min: number; max: number; step: number }): number {
+  return Math.max(0, Math.floor((max - min) / step + 1e-9) + 1);
 }
 
 /** Above this many values a range is counted arithmetically instead of built. */
@@ -45,10 +58,7 @@ export function countCombinations(ranges: ParameterRanges): number {
   for (const p of TUNED_PARAMETERS) {
     const range = ranges[p];
     if (!range) continue;
-    const estimate =
-      'values' in range
-        ? range.values.length
-        : Math.floor((range.max - range.min) / range.step + 1e-9) + 1;
+    const estimate = 'values' in range ? range.values.length : stepCount(range);
     if (estimate > BUILT_COUNT_LIMIT) largest = Math.max(largest, estimate);
     else built *= rangeValues(range).length;
   }

@@ -48,7 +48,7 @@ describe('buildRanges and countCombinations', () => {
     expect(errors.top_p).toBe('1.5: Value between 0 and 1');
   });
 
-  it('when min is above max or the step is not positive, then the row is refused', () => {
+  it('when min is above max or the step is not positive (or finer than the rounding), then the row is refused', () => {
     expect(
       buildRanges(drafts({ temperature: { mode: 'range', min: '1', max: '0.5', step: '0.1' } }))
         .errors.temperature,
@@ -57,6 +57,10 @@ describe('buildRanges and countCombinations', () => {
       buildRanges(drafts({ temperature: { mode: 'range', min: '0', max: '1', step: '0' } })).errors
         .temperature,
     ).toBe('A positive step');
+    expect(
+      buildRanges(drafts({ temperature: { mode: 'range', min: '0', max: '1', step: '1e-12' } }))
+        .errors.temperature,
+    ).toBe('A step of at least 1e-10 (values are rounded to 10 decimals)');
   });
 
   it('when max_tokens gets a fractional step, then it asks for an integer step as the API does', () => {

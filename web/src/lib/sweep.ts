@@ -1,4 +1,6 @@
 import {
+  MIN_STEP,
+  MIN_STEP_MESSAGE,
   countCombinations,
   rangeValues,
   type ParameterRange,
@@ -67,6 +69,7 @@ export function buildRanges(drafts: Record<TunedParameter, RangeDraft>): {
     else if (d.max === '' || !maxCheck.success)
       errors[p] = `max: ${maxCheck.error?.issues[0]?.message ?? 'required'}`;
     else if (!(step > 0)) errors[p] = 'A positive step';
+    else if (step < MIN_STEP) errors[p] = MIN_STEP_MESSAGE;
     else if (p === 'max_tokens' && !Number.isInteger(step)) errors[p] = 'An integer step';
     else if (min > max) errors[p] = 'min must not be above max';
     else ranges[p] = { min, max, step };
