@@ -2,6 +2,8 @@
  * The queue worker: works jobs (batch cells) without serving HTTP. Needs REDIS_URL — an
  * in-process queue in a separate process would have nobody enqueueing into it.
  */
+import type { Server } from 'node:http';
+import { createWorkerMetricsApp } from './http/worker-metrics-app.js';
 import { registerJobHandlers, requeueUnfinishedBatches } from './jobs/handlers.js';
 import { buildServices } from './services.js';
 import {
@@ -27,8 +29,18 @@ registerJobHandlers(services.jobs, services, { concurrency: config.jobs.concurre
 await requeueUnfinishedBatches(services).catch((err: unknown) =>
   logger.error({ err }, 'could not re-queue unfinished batches'),
 );
+let metricsServer: Server | undefined;
+if (config.workerMetricsPort !== undefined) {
+  const port = config.workerMetricsPort;
+  metricsServer = createWorkerMetricsApp(config, services).listen(port, config.host);
+  metricsServer.on('error', (err) => logger.error({ err, port }, 'worker metrics server failed'));
+}
 logger.info(
-  { database: describeDatabase(config.database), concurrency: config.jobs.concurrency },
+  {
+    database: describeDatabase(config.database),
+    concurrency: config.jobs.concurrency,
+    ...(config.workerMetricsPort !== undefined ? { metrics_port: config.workerMetricsPort } : {}),
+  },
   'worker started',
 );
 
@@ -37,6 +49,7 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'worker shutting down');
+  metricsServer?.close();
   await services.close(); // jobs first: running cells finish (bounded), then Redis
   await db.sequelize.close();
   logger.info('stopped');

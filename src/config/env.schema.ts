@@ -185,6 +185,8 @@ export const EnvSchema = z.object({
     .string()
     .min(16, 'expected at least 16 characters (a random secret for the Prometheus scraper)')
     .optional(),
+  /** A standalone worker serves GET /metrics on this port (off when unset). */
+  WORKER_METRICS_PORT: port.optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -110,6 +110,8 @@ export interface Config {
   analytics: { cacheTtlSeconds: number };
   /** Bearer token that may read GET /metrics besides admins (METRICS_TOKEN); unset: admins only. */
   metricsToken?: string;
+  /** Port of a standalone worker's GET /metrics (WORKER_METRICS_PORT); unset: none. */
+  workerMetricsPort?: number;
 }
 
 /** Keeps only the keys whose value is set, so optional fields stay absent rather than undefined. */
@@ -281,6 +283,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     analytics: { cacheTtlSeconds: e.ANALYTICS_CACHE_TTL_SECONDS },
     ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
+    ...defined({ workerMetricsPort: e.WORKER_METRICS_PORT }),
   };
 }
 

@@ -15,6 +15,7 @@ const postgresUrl = process.env.TEST_POSTGRES_URL;
 const serverScript = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
 const workerScript = fileURLToPath(new URL('../../src/worker.ts', import.meta.url));
 const JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing';
+const METRICS_TOKEN = 'scrape-token-for-the-worker-metrics';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -121,7 +122,7 @@ describe.skipIf(!testRedisUrl || !postgresUrl)('scale-out: API process + two wor
     return res.body.data.batch_experiment;
   }
 
-  it("when a worker is SIGKILLed mid-sweep, then the API's WebSocket clients see the workers' events through Redis and every cell ends with exactly one row", async () => {
+  it("when a worker is SIGKILLed mid-sweep, then the API's WebSocket clients see the workers' events through Redis, every cell ends with exactly one row and the surviving worker's own /metrics counts its provider calls", async () => {
     const created = await request(baseUrl)
       .post('/api/batch-experiments')
       .set(user.headers)
@@ -148,7 +149,13 @@ describe.skipIf(!testRedisUrl || !postgresUrl)('scale-out: API process + two wor
       // in Redis meanwhile.
       const workerEnv = { MOCK_LATENCY_MS: '60', WORKER_CONCURRENCY: '4' };
       const victim = spawnProcess(workerScript, workerEnv);
-      spawnProcess(workerScript, workerEnv);
+      // The survivor serves its own Prometheus metrics: its provider calls are counted there.
+      const survivorMetrics = `http://127.0.0.1:${await freePort()}`;
+      spawnProcess(workerScript, {
+        ...workerEnv,
+        WORKER_METRICS_PORT: new URL(survivorMetrics).port,
+        METRICS_TOKEN,
+      });
       const deadline = Date.now() + 30_000;
       while ((await batchOnApi(batch.id)).completed_cells < 10) {
         if (Date.now() > deadline) throw new Error('workers never started');
@@ -191,6 +198,18 @@ describe.skipIf(!testRedisUrl || !postgresUrl)('scale-out: API process + two wor
       );
       const completion = ws.messages.find((m) => m.event === BATCH_EVENTS.BATCH_COMPLETED)!;
       expect(completion.data).toMatchObject({ status: 'completed', completed_cells: 80 });
+      await request(survivorMetrics).get('/metrics').expect(401);
+      const scrape = await request(survivorMetrics)
+        .get('/metrics')
+        .set('Authorization', `Bearer ${METRICS_TOKEN}`)
+        .expect(200);
+      const sample = (name: string, label: string) =>
+        scrape.text
+          .split('\n')
+          .filter((line) => line.startsWith(`${name}{`) && line.includes(label))
+          .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+      expect(sample('llm_requests_total', 'provider="mock"')).toBeGreaterThan(0);
+      expect(sample('job_duration_seconds_count', 'queue="generate-cell"')).toBeGreaterThan(0);
       const lastProgress = ws.messages
         .filter((m) => m.event === BATCH_EVENTS.PROGRESS_UPDATE)
         .at(-1)!;
