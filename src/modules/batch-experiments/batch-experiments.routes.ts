@@ -7,11 +7,17 @@ import type { BatchControlService } from './batch-control.service.js';
 import {
   ControlBodySchema,
   CreateBatchBodySchema,
+  EstimateBatchBodySchema,
   ListBatchesQuerySchema,
   ResultsQuerySchema,
 } from './batch-experiments.schemas.js';
 import type { BatchExperimentsService } from './batch-experiments.service.js';
-import { BatchDetailSchema, BatchSchema, CreatedBatchSchema } from './batch.dto.js';
+import {
+  BatchDetailSchema,
+  BatchSchema,
+  CreatedBatchSchema,
+  SweepEstimateSchema,
+} from './batch.dto.js';
 
 const tags = ['batch-experiments'];
 
@@ -39,6 +45,20 @@ export function batchExperimentRoutes(
         data: { batch_experiment: await service.create(auth, body) },
         message: 'Batch experiment queued for processing',
       }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/batch-experiments/estimate',
+      summary:
+        'What a sweep would be — cells, grid, estimated cost and duration — with the same checks as creating it, creating nothing',
+      tags,
+      request: { body: EstimateBatchBodySchema },
+      response: {
+        status: 200,
+        description: 'The estimate',
+        schema: z.object({ estimate: SweepEstimateSchema }),
+      },
+      handler: async ({ body }) => ({ data: { estimate: await service.estimate(body) } }),
     }),
     defineRoute({
       method: 'get',

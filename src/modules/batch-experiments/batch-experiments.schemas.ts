@@ -109,6 +109,12 @@ export const CreateBatchBodySchema = z.object({
 });
 export type CreateBatchBody = z.infer<typeof CreateBatchBodySchema>;
 
+/** POST /api/batch-experiments/estimate: a creation body; the name may be left out. */
+export const EstimateBatchBodySchema = CreateBatchBodySchema.extend({
+  name: base.name.optional(),
+});
+export type EstimateBatchBody = z.infer<typeof EstimateBatchBodySchema>;
+
 export const BATCH_SORT_FIELDS = [
   'created_at',
   'updated_at',

@@ -1,19 +1,29 @@
 import { ownerScope, type AuthContext } from '../../lib/auth-context.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
+import { round } from '../../lib/numbers.js';
 import { paginate, type Pagination } from '../../lib/pagination.js';
 import type { ProviderRegistry, ResolvedModel } from '../../llm/registry.js';
 import { resolveUsableModel } from '../models/resolve-usable-model.js';
 import type { ExperimentsRepository } from '../experiments/experiments.repository.js';
 import { withDefaults } from '../experiments/parameters.schema.js';
 import type { BatchExperimentsRepository, BatchRow } from './batch-experiments.repository.js';
-import type { CreateBatchBody, ListBatchesQuery } from './batch-experiments.schemas.js';
+import type {
+  CreateBatchBody,
+  EstimateBatchBody,
+  ListBatchesQuery,
+} from './batch-experiments.schemas.js';
 import { estimateCost, estimateSeconds } from './batch-estimates.js';
 import { computeCounts, humanDuration } from './batch-progress.js';
 import { combinationParameters, ranges } from './batch-plan.js';
 import type { BatchRunner } from './batch-runner.js';
 import { batchInsights, resultsSummary, summarizeCombinations } from './batch-stats.js';
-import { toBatchDto, type BatchDetailDto, type BatchDto } from './batch.dto.js';
-import { countCombinations, expandCombinations, sweptParameters } from './parameter-grid.js';
+import { toBatchDto, type BatchDetailDto, type BatchDto, type SweepEstimate } from './batch.dto.js';
+import {
+  countCombinations,
+  expandCombinations,
+  sweptParameters,
+  type Combination,
+} from './parameter-grid.js';
 import type { Parameters } from '../experiments/parameters.schema.js';
 
 export interface BatchSettings {
@@ -37,7 +47,27 @@ export class BatchExperimentsService {
     private readonly settings: BatchSettings,
   ) {}
 
-  async create(auth: AuthContext, body: CreateBatchBody) {
+  /**
+   * What a sweep would be — its cells, grid, price and duration — after the same checks as a
+   * creation (cell limit, usable model, email possible), writing nothing.
+   */
+  async estimate(body: EstimateBatchBody): Promise<SweepEstimate> {
+    const design = await this.design(body);
+    return {
+      provider: design.resolved.providerId,
+      model: design.resolved.model,
+      total_combinations: design.combinations.length,
+      iterations_per_combination: body.iterations_per_combination,
+      total_cells: design.combinations.length * body.iterations_per_combination,
+      max_cells: this.settings.maxCells,
+      estimated_cost: round(design.estimatedCost, 6) ?? 0,
+      estimated_duration: humanDuration(design.seconds),
+      estimated_duration_seconds: Math.round(design.seconds),
+      parameter_combinations: this.listed(design.combinations, body),
+    };
+  }
+
+  private async design(body: EstimateBatchBody) {
     const iterations = body.iterations_per_combination;
     const promptCount = body.prompts?.length;
     const combinationCount = countCombinations(body.parameter_ranges) * (promptCount ?? 1);
@@ -84,6 +114,21 @@ export class BatchExperimentsService {
       (await this.batches.measuredLatencySeconds(resolved.providerId, resolved.model)) ??
       this.settings.fallbackSecondsPerCell(resolved.providerId);
     const seconds = estimateSeconds(cells, perCell, this.settings.concurrency);
+    return { resolved, base, combinations, estimatedCost, seconds };
+  }
+
+  /** The grid as the API lists it: each combination's id, prompt and swept values. */
+  private listed(combinations: Combination[], body: EstimateBatchBody) {
+    return combinations.map((c) => ({
+      combination_id: c.combination_id,
+      ...(c.prompt_index !== undefined ? { prompt_index: c.prompt_index } : {}),
+      ...sweptParameters(c, body.parameter_ranges),
+    }));
+  }
+
+  async create(auth: AuthContext, body: CreateBatchBody) {
+    const iterations = body.iterations_per_combination;
+    const { resolved, base, combinations, estimatedCost, seconds } = await this.design(body);
 
     // The backing experiment: batch responses hang off it, so experiment views show them.
     const experimentId = await this.experiments.create({
@@ -125,11 +170,7 @@ export class BatchExperimentsService {
     return {
       ...dto,
       estimated_duration: humanDuration(seconds),
-      parameter_combinations: combinations.map((c) => ({
-        combination_id: c.combination_id,
-        ...(c.prompt_index !== undefined ? { prompt_index: c.prompt_index } : {}),
-        ...sweptParameters(c, body.parameter_ranges),
-      })),
+      parameter_combinations: this.listed(combinations, body),
     };
   }
 

@@ -55,6 +55,21 @@ export const CreatedBatchSchema = BatchSchema.extend({
   parameter_combinations: z.array(z.record(z.string(), z.number())),
 });
 
+/** What a sweep would be, from POST /api/batch-experiments/estimate (nothing is created). */
+export const SweepEstimateSchema = z.object({
+  provider: z.string(),
+  model: z.string(),
+  total_combinations: z.number().int(),
+  iterations_per_combination: z.number().int(),
+  total_cells: z.number().int(),
+  max_cells: z.number().int(),
+  estimated_cost: z.number(),
+  estimated_duration: z.string(),
+  estimated_duration_seconds: z.number(),
+  parameter_combinations: z.array(z.record(z.string(), z.number())),
+});
+export type SweepEstimate = z.infer<typeof SweepEstimateSchema>;
+
 export function toBatchDto(row: BatchRow, counts: BatchCounts, spent: number): BatchDto {
   return {
     id: Number(row.id),
