@@ -26,7 +26,11 @@ import type {
 import type { GenerateBody } from '../../../src/modules/responses/responses.schemas.js';
 import type { GenerationOutcome } from '../../../src/modules/responses/generation-events.js';
 import type { ResponseMetricsDto } from '../../../src/modules/metrics/metrics.dto.js';
-import type { BatchDto, BatchDetailDto } from '../../../src/modules/batch-experiments/batch.dto.js';
+import type {
+  BatchDto,
+  BatchDetailDto,
+  SweepEstimate,
+} from '../../../src/modules/batch-experiments/batch.dto.js';
 import type { CreateBatchBody } from '../../../src/modules/batch-experiments/batch-experiments.schemas.js';
 import type { ModelsListSchema } from '../../../src/modules/models/models.schemas.js';
 import type { DatasetDto, PromptDto } from '../../../src/modules/datasets/datasets.dto.js';
@@ -48,6 +52,7 @@ export type {
   ResponseMetricsDto,
   BatchDto,
   BatchDetailDto,
+  SweepEstimate,
   CreateBatchBody,
   DatasetDto,
   PromptDto,

@@ -5,8 +5,9 @@ import { api } from '../api/client';
 import type { BatchDto } from '../api/types';
 import { costPerToken, ModelPicker, useModels } from '../components/ModelPicker';
 import { PromptSuggestions } from '../components/PromptSuggestions';
+import { SweepEstimateStats } from '../components/SweepEstimate';
 import { Card, ErrorBox, PageHeader, Stat } from '../components/ui';
-import { fmtCost, label } from '../lib/format';
+import { label } from '../lib/format';
 import {
   buildRanges,
   countCombinations,
@@ -92,17 +93,25 @@ export function BatchNewPage() {
     },
   });
 
+  // What the server is asked to estimate and then to create; null while the form is incomplete.
+  const sweep =
+    prompt.trim() && !Object.keys(errors).length && combinations > 0
+      ? {
+          prompt,
+          ...(model ? { model } : {}),
+          ...(provider ? { provider } : {}),
+          parameter_ranges: ranges,
+          iterations_per_combination: iterations,
+        }
+      : null;
+
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setTouched(true);
-    if (!name.trim() || !prompt.trim() || Object.keys(errors).length || combinations === 0) return;
+    if (!name.trim() || !sweep) return;
     create.mutate({
       name: name.trim(),
-      prompt,
-      model,
-      ...(provider ? { provider } : {}),
-      parameter_ranges: ranges,
-      iterations_per_combination: iterations,
+      ...sweep,
       ...(maxCost ? { max_cost: Number(maxCost) } : {}),
     });
   };
@@ -248,11 +257,7 @@ export function BatchNewPage() {
             value={<span data-testid="combination-count">{combinations}</span>}
           />
           <Stat label="Calls (× iterations)" value={cells} />
-          <Stat
-            label="Estimated cost"
-            value={estimate === null ? '—' : `≈ ${fmtCost(estimate)}`}
-            hint="Catalogue price × expected tokens; the server's figure shows once created"
-          />
+          <SweepEstimateStats body={sweep} localCost={estimate} />
         </div>
         {combinations === 0 ? <p className="field-error">Sweep at least one parameter.</p> : null}
         <ErrorBox error={create.error} title="Could not start the sweep" />
