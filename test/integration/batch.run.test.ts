@@ -61,6 +61,10 @@ describe.each(testDatabaseKinds())('batch experiments run on $name', (kind) => {
       failed_combinations: 0,
     });
     expect(rows).toMatchObject({ total: 18, completed: 18, failed: 0 });
+    // The stored counters (for readers of the table) are exact once the batch has ended.
+    const stored = (await ctx.db.models.BatchExperiment.findByPk(created.id))!;
+    expect(stored.get('completed_combinations')).toBe(6);
+    expect(stored.get('failed_combinations')).toBe(0);
     const keys = new Set(rows.rows.map((r: any) => `${r.combination_id}.${r.iteration}`));
     expect(keys.size).toBe(18);
     expect(done.results_summary.best_quality).toBeGreaterThan(0);

@@ -45,6 +45,8 @@ interface Plan {
 
 export class BatchRunner {
   private readonly lastProgress = new Map<number, number>();
+  /** When the counts of each batch's latest progress_update were read (performance.now()). */
+  private readonly progressReadAt = new Map<number, number>();
   private readonly plans = new Map<number, Plan>();
   /** `batch.combination.failedCount` keys already announced by this process. */
   private readonly announced = new Set<string>();
@@ -135,6 +137,8 @@ export class BatchRunner {
     if (this.plans.size >= PLAN_CACHE_SIZE) {
       const evicted = this.plans.keys().next().value!;
       this.plans.delete(evicted);
+      this.lastProgress.delete(evicted);
+      this.progressReadAt.delete(evicted);
       for (const key of this.announced)
         if (key.startsWith(`${evicted}.`)) this.announced.delete(key);
     }
@@ -356,23 +360,24 @@ export class BatchRunner {
       await this.budgetExhausted(batch);
       return;
     }
+    const readAt = performance.now();
     const counts = computeCounts(
       batch.combinations?.length ?? 0,
       iterations,
       await this.batches.cellCounts(batchId),
     );
+    await this.publishProgress(batchId, counts, readAt);
     if (counts.finished) {
-      await this.publishProgress(batchId, counts);
       await this.finalize(batch, counts);
       return;
     }
     // The API computes counts from the rows; the stored counters, for whoever reads the table
-    // directly, follow them with each progress update and are exact once the batch ends.
-    await this.batches.update(batchId, {
+    // directly, follow them with each progress update while the batch runs (never over the
+    // exact figures its end writes).
+    await this.batches.transition(batchId, RUNNABLE, {
       completed_combinations: counts.completed_combinations,
       failed_combinations: counts.failed_combinations,
     });
-    await this.publishProgress(batchId, counts);
     await this.budgetExhausted(batch);
   }
 
@@ -410,12 +415,19 @@ export class BatchRunner {
     await this.announceCombination(batch, payload.combinationId, finished.combinationFailed);
   }
 
-  private async publishProgress(batchId: number, counts: BatchCounts): Promise<void> {
+  /**
+   * `progress_update` from counts read at `readAt`, throttled; the final one always goes. Cells
+   * finish concurrently, so counts read earlier can arrive later: they are dropped, so the
+   * last progress a client sees is never older than one it saw before (after the batch ends,
+   * it is the final count).
+   */
+  private async publishProgress(batchId: number, counts: BatchCounts, readAt: number) {
+    if ((this.progressReadAt.get(batchId) ?? -Infinity) > readAt) return;
     const now = Date.now();
     if (!counts.finished && now - (this.lastProgress.get(batchId) ?? 0) < PROGRESS_THROTTLE_MS)
       return;
     this.lastProgress.set(batchId, now);
-    if (counts.finished) this.lastProgress.delete(batchId);
+    this.progressReadAt.set(batchId, readAt);
     const { finished: _f, ...data } = counts;
     await this.events.publish(batchEvent(batchId, BATCH_EVENTS.PROGRESS_UPDATE, data));
   }
