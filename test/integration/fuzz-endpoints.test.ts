@@ -114,62 +114,36 @@ describe.each(testDatabaseKinds())('fuzzing every endpoint on $name', (kind) => 
     );
   });
 
+  /** A sweep creation with these parameter ranges. */
+  const sweepWith = (parameter_ranges: Record<string, unknown>) => (): FuzzRequest => ({
+    method: 'post',
+    url: '/api/batch-experiments',
+    body: {
+      contentType: 'application/json',
+      text: JSON.stringify({ name: 'x', prompt: 'p', model: 'mock-fast', parameter_ranges }),
+    },
+  });
+
   /** What earlier runs found (each was a 5xx or a crash), replayed on every run. */
   const FOUND: [string, (f: FuzzFixtures) => FuzzRequest][] = [
     [
       'a sweep step of 1e-12 (the grid was built before the cell limit: out of memory)',
-      () => ({
-        method: 'post',
-        url: '/api/batch-experiments',
-        body: {
-          contentType: 'application/json',
-          text: JSON.stringify({
-            name: 'x',
-            prompt: 'p',
-            model: 'mock-fast',
-            parameter_ranges: { temperature: { min: 0, max: 2, step: 1e-12 } },
-          }),
-        },
-      }),
+      sweepWith({ temperature: { min: 0, max: 2, step: 1e-12 } }),
     ],
     [
       'a denormal sweep step next to an empty range (Infinity × 0 cells = NaN passed the limit: out of memory)',
-      () => ({
-        method: 'post',
-        url: '/api/batch-experiments',
-        body: {
-          contentType: 'application/json',
-          text: JSON.stringify({
-            name: 'x',
-            prompt: 'p',
-            model: 'mock-fast',
-            parameter_ranges: {
-              max_tokens: { min: 15, max: 72334, step: 1.92e-301 },
-              frequency_penalty: { min: -0.1, max: -0.2, step: 0.05 },
-            },
-          }),
-        },
+      sweepWith({
+        max_tokens: { min: 15, max: 72334, step: 1.92e-301 },
+        frequency_penalty: { min: -0.1, max: -0.2, step: 0.05 },
       }),
     ],
     [
       'a step finer than the rounding inside a range narrower than it (every value rounded to 0 and the walk never ended: out of memory)',
-      () => ({
-        method: 'post',
-        url: '/api/batch-experiments',
-        body: {
-          contentType: 'application/json',
-          text: JSON.stringify({
-            name: 'x',
-            prompt: 'p',
-            model: 'mock-fast',
-            parameter_ranges: {
-              frequency_penalty: {
-                min: -1.6903036940252004e-147,
-                max: 7.490158794732769e-296,
-                step: 6.740685681341584e-121,
-              },
-            },
-          }),
+      sweepWith({
+        frequency_penalty: {
+          min: -1.6903036940252004e-147,
+          max: 7.490158794732769e-296,
+          step: 6.740685681341584e-121,
         },
       }),
     ],
