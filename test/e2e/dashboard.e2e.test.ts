@@ -237,8 +237,10 @@ describe.skipIf(Boolean(skipReason))('web dashboard in Chromium', { timeout: 90_
       .getByRole('alert')
       .getByText(/the maximum is/)
       .waitFor();
+    expect(await page.getByTestId('estimated-duration').textContent()).toBe('—');
     await page.getByLabel('Iterations per combination').fill('4');
     await expect.poll(() => page.getByRole('alert').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('estimated-duration').textContent()).not.toBe('—');
     await page.getByLabel(/Budget in USD/).fill('0.000001');
     await page.getByRole('button', { name: /Start sweep \(40 calls\)/ }).click();
 

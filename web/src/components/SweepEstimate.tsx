@@ -41,7 +41,8 @@ export function SweepEstimateStats({
     placeholderData: keepPreviousData,
     retry: false,
   });
-  const server = body !== null ? estimate.data?.estimate : undefined;
+  // A refused sweep shows the refusal, not the figures of the sweep before it.
+  const server = body !== null && !estimate.isError ? estimate.data?.estimate : undefined;
   const refusal = estimate.error instanceof ApiError ? estimate.error.message : null;
   const cost = server?.estimated_cost ?? localCost;
   return (
