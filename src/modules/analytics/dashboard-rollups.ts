@@ -1,7 +1,7 @@
 import type { Database } from '../../db/index.js';
 import type { TunedParameter } from '../metrics/parameter-insights.js';
 import type { AnalyticsFilter } from './analytics-sql.js';
-import { branch } from './dashboard-sql.js';
+import { branch, summaryBranches } from './dashboard-sql.js';
 import { baseGrain, DASHBOARD_VALUES, parameterGrain } from './rollup-sql.js';
 
 /**
@@ -30,34 +30,19 @@ export function dashboardRollupSql(
   for (const [key, value] of Object.entries(params.replacements)) {
     replacements[/^(rollup|raw(From|To)\d)/.test(key) ? `p_${key}` : key] = value;
   }
-  const current = `t WHERE t.period = 'current'`;
   const quality = {
     n: 'SUM(t.responses)',
     scored: 'SUM(t.overall_quality_n)',
     sy: 'SUM(t.overall_quality_sum)',
   };
   const branches = [
-    branch(
-      { kind: `'period'`, k: 't.period', ...quality, cost: 'SUM(t.cost)' },
-      't GROUP BY t.period',
+    ...summaryBranches(
+      quality,
+      `CASE WHEN SUM(t.overall_quality_n) = 0 THEN 1 ELSE 0 END,
+       SUM(t.overall_quality_sum) / NULLIF(SUM(t.overall_quality_n), 0) DESC,
+       SUM(t.responses) DESC, t.experiment_id`,
+      options.topExperiments,
     ),
-    branch(
-      { kind: `'day'`, k: 't.day', ...quality, distinct_n: 'COUNT(DISTINCT t.experiment_id)' },
-      `${current} GROUP BY t.day`,
-    ),
-    branch(
-      { kind: `'model'`, k: 't.model', ...quality, cost: 'SUM(t.cost)' },
-      `${current} AND t.model IS NOT NULL GROUP BY t.model`,
-    ),
-    branch({ kind: `'experiments'`, distinct_n: 'COUNT(DISTINCT t.experiment_id)' }, current),
-    `SELECT * FROM (${branch(
-      { kind: `'experiment'`, v: 't.experiment_id', ...quality },
-      `${current} GROUP BY t.experiment_id
-       ORDER BY CASE WHEN SUM(t.overall_quality_n) = 0 THEN 1 ELSE 0 END,
-                SUM(t.overall_quality_sum) / NULLIF(SUM(t.overall_quality_n), 0) DESC,
-                SUM(t.responses) DESC, t.experiment_id
-       LIMIT ${Math.trunc(options.topExperiments)}`,
-    )}) top_experiments`,
     branch(
       {
         kind: `'parameter'`,

@@ -11,7 +11,7 @@ import {
 import { analyticsRows } from './analytics-select.js';
 import type { ParameterGroup } from './analytics.repository.js';
 import { dashboardRollupSql } from './dashboard-rollups.js';
-import { branch, SCAN_COLUMNS } from './dashboard-sql.js';
+import { branch, SCAN_COLUMNS, summaryBranches } from './dashboard-sql.js';
 
 export interface PeriodTotals {
   period: 'current' | 'previous';
@@ -95,29 +95,12 @@ export class DashboardRepository {
       parameters.map((p) => `, ${parameterSql(this.db, p)} AS x_${p}`).join('') +
       ` ${from} WHERE ${where.join(' AND ')} ${fenceSql(this.db)}`;
     const current = `t WHERE t.period = 'current'`;
-    const quality = { n: 'COUNT(*)', scored: 'COUNT(t.y)', sy: 'SUM(t.y)' };
     const branches = [
-      branch(
-        { kind: `'period'`, k: 't.period', ...quality, cost: 'SUM(t.cost)' },
-        't GROUP BY t.period',
+      ...summaryBranches(
+        { n: 'COUNT(*)', scored: 'COUNT(t.y)', sy: 'SUM(t.y)' },
+        `CASE WHEN AVG(t.y) IS NULL THEN 1 ELSE 0 END, AVG(t.y) DESC, COUNT(*) DESC, t.experiment_id`,
+        options.topExperiments,
       ),
-      branch(
-        { kind: `'day'`, k: 't.day', ...quality, distinct_n: 'COUNT(DISTINCT t.experiment_id)' },
-        `${current} GROUP BY t.day`,
-      ),
-      branch(
-        { kind: `'model'`, k: 't.model', ...quality, cost: 'SUM(t.cost)' },
-        `${current} AND t.model IS NOT NULL GROUP BY t.model`,
-      ),
-      branch({ kind: `'experiments'`, distinct_n: 'COUNT(DISTINCT t.experiment_id)' }, current),
-      // SQLite allows ORDER BY/LIMIT in a compound SELECT only inside a subquery.
-      `SELECT * FROM (${branch(
-        { kind: `'experiment'`, v: 't.experiment_id', ...quality },
-        `${current} GROUP BY t.experiment_id
-         ORDER BY CASE WHEN AVG(t.y) IS NULL THEN 1 ELSE 0 END, AVG(t.y) DESC, COUNT(*) DESC,
-                  t.experiment_id
-         LIMIT ${Math.trunc(options.topExperiments)}`,
-      )}) top_experiments`,
       ...parameters.map((p) => {
         const x = `t.x_${p}`;
         const bucket = `ROUND(${x} * ${10 ** options.parameters[p]!})`;
