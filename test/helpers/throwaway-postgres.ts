@@ -9,22 +9,10 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.js';
 import { Sequelize } from 'sequelize';
 
 const run = promisify(execFile);
-
-/** A loopback port nothing listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** The newest `/usr/lib/postgresql/<version>/bin` with initdb, or undefined. */
 export function postgresBinDir(): string | undefined {

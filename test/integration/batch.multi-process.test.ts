@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { rowCounts } from '../helpers/batch-helpers.js';
 import { createUser, type TestUser } from '../helpers/factories.js';
 import { silentLogger, sleep, testRedisUrl, uniquePrefix } from '../helpers/jobs-helpers.js';
 import { createTestContext, type TestContext } from '../helpers/test-app.js';
+import { freePort } from '../helpers/free-port.js';
 import { connectWs, type WsTestClient } from '../helpers/ws-client.js';
 
 const postgresUrl = process.env.TEST_POSTGRES_URL;
@@ -16,17 +16,6 @@ const serverScript = fileURLToPath(new URL('../../src/server.ts', import.meta.ur
 const workerScript = fileURLToPath(new URL('../../src/worker.ts', import.meta.url));
 const JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing';
 const METRICS_TOKEN = 'scrape-token-for-the-worker-metrics';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The scale-out deployment for real: an API process that works no jobs (WORKERS_IN_API=false)
