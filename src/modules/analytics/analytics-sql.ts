@@ -30,8 +30,42 @@ export interface SqlParts {
 }
 
 /**
- * FROM/WHERE for a filter. The experiments join (ownership and tags live there) is left out
- * when an admin asks without tags: on a million rows that join is most of the work.
+ * FROM/WHERE over `table` (alias `alias`, with model and experiment_id columns) for a filter's
+ * owner, models, experiments and tags — what both the raw rows and the rollups filter on. The
+ * experiments join (ownership and tags live there) is left out when an admin asks without
+ * tags: on a million rows that join is most of the work.
+ */
+export function scopeSql(
+  db: Database,
+  filter: AnalyticsFilter,
+  table: string,
+  alias: string,
+): SqlParts {
+  const where: string[] = [];
+  const replacements: Record<string, unknown> = {};
+  const needsExperiments = !filter.scope.isAdmin || (filter.tags?.length ?? 0) > 0;
+  let from = `FROM ${table} ${alias}`;
+  if (needsExperiments) from += ` JOIN experiments ON experiments.id = ${alias}.experiment_id`;
+  if (!filter.scope.isAdmin) {
+    where.push('experiments.user_id = :userId');
+    replacements.userId = filter.scope.userId;
+  }
+  if (filter.models?.length) {
+    where.push(`${alias}.model IN (:models)`);
+    replacements.models = filter.models;
+  }
+  if (filter.experimentIds?.length) {
+    where.push(`${alias}.experiment_id IN (:experimentIds)`);
+    replacements.experimentIds = filter.experimentIds;
+  }
+  if (filter.tags?.length) {
+    where.push(`(${filter.tags.map((tag) => tagFilterSql(db, tag)).join(' OR ')})`);
+  }
+  return { from, where, replacements };
+}
+
+/**
+ * FROM/WHERE for a filter over completed responses `r` in its window.
  * `metrics: 'inner'` keeps scored responses only; `'left'` keeps unscored ones too (counts, cost).
  */
 export function filterSql(
@@ -39,37 +73,19 @@ export function filterSql(
   filter: AnalyticsFilter,
   metrics: 'inner' | 'left' | 'none',
 ): SqlParts {
-  const where = [`r.status = 'completed'`];
-  const replacements: Record<string, unknown> = {};
-  const needsExperiments = !filter.scope.isAdmin || (filter.tags?.length ?? 0) > 0;
-  let from = 'FROM responses r';
-  if (needsExperiments) from += ' JOIN experiments ON experiments.id = r.experiment_id';
-  if (metrics === 'inner') from += ' JOIN quality_metrics q ON q.response_id = r.id';
-  if (metrics === 'left') from += ' LEFT JOIN quality_metrics q ON q.response_id = r.id';
-  if (!filter.scope.isAdmin) {
-    where.push('experiments.user_id = :userId');
-    replacements.userId = filter.scope.userId;
-  }
+  const parts = scopeSql(db, filter, 'responses', 'r');
+  parts.where.unshift(`r.status = 'completed'`);
+  if (metrics === 'inner') parts.from += ' JOIN quality_metrics q ON q.response_id = r.id';
+  if (metrics === 'left') parts.from += ' LEFT JOIN quality_metrics q ON q.response_id = r.id';
   if (filter.from) {
-    where.push('r.created_at >= :from');
-    replacements.from = filter.from;
+    parts.where.push('r.created_at >= :from');
+    parts.replacements.from = filter.from;
   }
   if (filter.to) {
-    where.push('r.created_at < :to');
-    replacements.to = filter.to;
+    parts.where.push('r.created_at < :to');
+    parts.replacements.to = filter.to;
   }
-  if (filter.models?.length) {
-    where.push('r.model IN (:models)');
-    replacements.models = filter.models;
-  }
-  if (filter.experimentIds?.length) {
-    where.push('r.experiment_id IN (:experimentIds)');
-    replacements.experimentIds = filter.experimentIds;
-  }
-  if (filter.tags?.length) {
-    where.push(`(${filter.tags.map((tag) => tagFilterSql(db, tag)).join(' OR ')})`);
-  }
-  return { from, where, replacements };
+  return parts;
 }
 
 /**

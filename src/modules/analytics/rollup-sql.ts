@@ -1,11 +1,11 @@
 import type { Database } from '../../db/index.js';
-import { tagFilterSql } from '../experiments/experiment-aggregates.js';
 import { TUNED_PARAMETERS, type TunedParameter } from '../metrics/parameter-insights.js';
 import {
   daySql,
   fenceSql,
   filterSql,
   parameterSql,
+  scopeSql,
   type AnalyticsFilter,
 } from './analytics-sql.js';
 import { METRIC_COLUMNS, type MetricColumn } from './metric-columns.js';
@@ -90,31 +90,6 @@ export interface Grain {
   replacements: Record<string, unknown>;
 }
 
-/** FROM/WHERE over a rollup table `a` for a filter's scope, models, experiments and tags. */
-function rollupFilter(db: Database, table: string, filter: AnalyticsFilter) {
-  const where: string[] = [];
-  const replacements: Record<string, unknown> = {};
-  const needsExperiments = !filter.scope.isAdmin || (filter.tags?.length ?? 0) > 0;
-  let from = `FROM ${table} a`;
-  if (needsExperiments) from += ' JOIN experiments ON experiments.id = a.experiment_id';
-  if (!filter.scope.isAdmin) {
-    where.push('experiments.user_id = :userId');
-    replacements.userId = filter.scope.userId;
-  }
-  if (filter.models?.length) {
-    where.push('a.model IN (:models)');
-    replacements.models = filter.models;
-  }
-  if (filter.experimentIds?.length) {
-    where.push('a.experiment_id IN (:experimentIds)');
-    replacements.experimentIds = filter.experimentIds;
-  }
-  if (filter.tags?.length) {
-    where.push(`(${filter.tags.map((tag) => tagFilterSql(db, tag)).join(' OR ')})`);
-  }
-  return { from, where, replacements };
-}
-
 /** FROM/WHERE over the per-user parameter rollups `a` for a filter's scope and models. */
 function userRollupFilter(filter: AnalyticsFilter) {
   const where: string[] = [];
@@ -174,7 +149,7 @@ export function baseGrain(
   columns: readonly string[] = ROLLUP_VALUES,
 ): Grain {
   const window = windowParts(filter, cut ? [cut] : []);
-  const roll = rollupFilter(db, ROLLUPS, filter);
+  const roll = scopeSql(db, filter, ROLLUPS, 'a');
   const replacements = { ...roll.replacements, ...window.replacements };
   if (cut) {
     replacements.cut = cut;
@@ -216,7 +191,7 @@ export function parameterGrain(
   const window = windowParts(filter, []);
   // Per-user sums serve whatever needs no experiment: scope, models and the window.
   const perUser = !filter.tags?.length && !filter.experimentIds?.length;
-  const roll = perUser ? userRollupFilter(filter) : rollupFilter(db, PARAMETER_ROLLUPS, filter);
+  const roll = perUser ? userRollupFilter(filter) : scopeSql(db, filter, PARAMETER_ROLLUPS, 'a');
   const replacements: Record<string, unknown> = { ...roll.replacements, ...window.replacements };
   replacements.rollupParameters = [...parameters];
   const values = parameterValueColumns(metrics);
