@@ -108,7 +108,10 @@ export interface RouteOutcome {
   data: unknown;
   auth: AuthContext | undefined;
   requestId: string;
-  req: Request;
+  /** The client's address (behind a trusted proxy, as the proxy reports it). */
+  ip: string | null;
+  /** The body as the client sent it, before validation dropped or defaulted anything. */
+  sentBody: unknown;
 }
 
 export interface MountOptions {
@@ -137,7 +140,19 @@ function toHandler(route: RouteDefinition, options: MountOptions): RequestHandle
     if (!result || res.headersSent) return;
     const status = result.status ?? route.response.status;
     if (options.onSuccess && status < 400) {
-      await options.onSuccess({ ...ctx, route, status, data: result.data });
+      const { params, query, body, auth, requestId } = ctx;
+      await options.onSuccess({
+        route,
+        status,
+        params,
+        query,
+        body,
+        data: result.data,
+        auth,
+        requestId,
+        ip: req.ip ?? null,
+        sentBody: req.body,
+      });
     }
     res.status(status).json({
       success: true,

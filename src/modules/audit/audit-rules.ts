@@ -125,7 +125,7 @@ export function auditRuleFor(method: string, path: string): AuditRule | undefine
  * the schema filled in were not changed by anyone; unknown keys were dropped).
  */
 export function bodyFields(o: RouteOutcome): string[] {
-  const sent = o.req.body;
+  const sent = o.sentBody;
   const kept = o.body;
   if (!sent || typeof sent !== 'object' || !kept || typeof kept !== 'object') return [];
   return Object.keys(sent as object)

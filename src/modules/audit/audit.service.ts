@@ -30,7 +30,7 @@ export class AuditService {
       resource_type: rule.resource,
       resource_id: id === undefined || id === null ? null : String(id),
       request_id: o.requestId,
-      ip: o.req.ip ?? null,
+      ip: o.ip,
       changes: { fields: rule.fields ? rule.fields(o) : bodyFields(o), ...rule.extra?.(o) },
     };
     try {
